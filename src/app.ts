@@ -1,0 +1,137 @@
+// The composition root: XenAPI client and model, schema, providers, the CIM object manager,
+// the WS-Man layer and the Fastify front end, wired together. Tests build it the same way.
+import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { Cimom } from './cim/cimom.js';
+import type { Principal } from './cim/operation-context.js';
+import type { InstanceProvider } from './cim/provider.js';
+import { defaultSchemaDir, loadSchemaDir } from './cim/schema-registry.js';
+import type { GatewayConfig } from './config.js';
+import { registerHealthRoute } from './http/health-route.js';
+import { registerSoapBody } from './http/soap-body.js';
+import { registerWsmanRoute } from './http/wsman-route.js';
+import { HostComputerSystemProvider } from './providers/system-virtualization/host-computer-system.js';
+import { VmComputerSystemProvider } from './providers/virtual-system/vm-computer-system.js';
+import { CIMV2, INTEROP } from './providers/instances.js';
+import { DEFAULT_XML_LIMITS } from './soap/xml.js';
+import { EnumerationContexts } from './wsman/enumeration-contexts.js';
+import type { ProductInfo, WsmanDeps } from './wsman/deps.js';
+import { XenApiClient } from './xenapi/client.js';
+import { EventFeed } from './xenapi/event-feed.js';
+import { LoginCache } from './xenapi/login-cache.js';
+import { XenModel } from './xenapi/model.js';
+import { XenSession } from './xenapi/session.js';
+import { map, str } from './xenapi/values.js';
+
+export const PRODUCT_NAME = 'Xen WS-Management Gateway';
+export const PRODUCT_VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const ORIGINATOR = 'xen-wsman-gateway';
+
+export interface GatewayOptions {
+  /** Fastify logger setting: false in tests, a pino config in main */
+  readonly logger: boolean | Record<string, unknown>;
+  readonly schemaDir?: string;
+}
+
+export interface Gateway {
+  readonly app: FastifyInstance;
+  readonly model: XenModel;
+  readonly contexts: EnumerationContexts;
+  readonly logins: LoginCache;
+  /** stop accepting, finish in-flight requests, release contexts and XenAPI sessions */
+  close(): Promise<void>;
+}
+
+export async function createGateway(config: GatewayConfig & { xapiUrl: string }, options: GatewayOptions): Promise<Gateway> {
+  const schema = loadSchemaDir(options.schemaDir ?? defaultSchemaDir());
+  const client = new XenApiClient(config.xapiUrl, { timeoutMs: config.xapiTimeoutMs, insecureTls: config.xapiInsecureTls });
+  const service = new XenSession(client, config.xapiUser, config.xapiPassword, ORIGINATOR);
+  const model = new XenModel();
+  const app = Fastify({
+    logger: options.logger,
+    bodyLimit: config.bodyLimit,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  const log: FastifyBaseLogger = app.log;
+  const feed = new EventFeed(service, model, {
+    eventTimeoutS: config.eventTimeoutS,
+    metricsIntervalMs: config.metricsIntervalMs,
+    backoffMinMs: 500,
+    backoffMaxMs: 30_000,
+    onError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'XenAPI event feed error; serving last known data'),
+  });
+  try {
+    await feed.start();
+  } catch (err) {
+    await service.logout();
+    client.close();
+    await app.close();
+    throw err;
+  }
+
+  const providers: InstanceProvider[] = [new HostComputerSystemProvider(model), new VmComputerSystemProvider(model)];
+  for (const p of providers) await p.initialize?.();
+  const cimom = new Cimom(schema, providers, [CIMV2, INTEROP]);
+  const contexts = new EnumerationContexts({
+    maxContexts: config.maxContexts,
+    defaultTtlMs: config.enumerationTtlMs,
+    maxTtlMs: config.enumerationMaxTtlMs,
+  });
+  const logins = new LoginCache(client, { ttlMs: config.loginCacheMs, max: 10_000, originator: ORIGINATOR });
+  const deps: WsmanDeps = {
+    cimom,
+    contexts,
+    product: productInfo(model),
+    limits: { defaultMaxEnvelopeSize: config.defaultMaxEnvelopeSize, maxElementsCap: config.maxElementsCap },
+  };
+
+  registerSoapBody(app, { bodyLimit: config.bodyLimit });
+  registerWsmanRoute(app, {
+    deps,
+    authenticator: {
+      authenticate: async (user, password, remoteAddress): Promise<Principal | undefined> => {
+        const session = await logins.login(user, password);
+        return session ? { user: session.user, authType: 'basic', remoteAddress, xenSession: session.sessionRef } : undefined;
+      },
+    },
+    xmlLimits: DEFAULT_XML_LIMITS,
+    anonymousBodyLimit: 16 * 1024,
+    paths: ['/wsman', '/wsman/'],
+  });
+  registerHealthRoute(app, model);
+
+  let closed = false;
+  return {
+    app,
+    model,
+    contexts,
+    logins,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      contexts.clear();
+      await feed.stop();
+      await cimom.terminate();
+      await logins.close();
+      await service.logout();
+      client.close();
+    },
+  };
+}
+
+function productInfo(model: XenModel): ProductInfo {
+  return {
+    vendor: PRODUCT_NAME,
+    version: PRODUCT_VERSION,
+    details: () => {
+      const host = model.all('host').values().next().value;
+      if (!host) return 'XenAPI';
+      const sw = map(host, 'software_version');
+      const api = `XenAPI ${str(host, 'API_version_major')}.${str(host, 'API_version_minor')}`;
+      return sw['product_brand'] ? `${api}; ${sw['product_brand']} ${sw['product_version'] ?? ''}`.trim() : api;
+    },
+    securityProfiles: ['http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/http/basic'],
+  };
+}

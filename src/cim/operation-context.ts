@@ -1,0 +1,19 @@
+// What every provider call carries: who asks, in which language, until when.
+
+export interface Principal {
+  readonly user: string;
+  /** how the user proved who they are */
+  readonly authType: 'basic' | 'anonymous';
+  readonly remoteAddress: string;
+  /** the user's own XenAPI session, for writes (xapi's RBAC then decides) */
+  readonly xenSession?: string;
+}
+
+export interface OperationContext {
+  readonly principal: Principal;
+  /** requested locale (wsman:Locale) */
+  readonly locale: string | undefined;
+  readonly requestId: string;
+  /** aborted when the request's OperationTimeout passes or the client goes away */
+  readonly signal: AbortSignal;
+}

@@ -1,0 +1,125 @@
+// Typed configuration from the command line and the environment, validated once.
+import { parseArgs } from 'node:util';
+
+export interface GatewayConfig {
+  readonly host: string;
+  /** 0 picks a free port */
+  readonly httpPort: number;
+  /** a real or external xapi; undefined starts the embedded simulator */
+  readonly xapiUrl: string | undefined;
+  readonly xapiUser: string;
+  readonly xapiPassword: string;
+  /** accept xapi's self-signed certificate */
+  readonly xapiInsecureTls: boolean;
+  readonly xapiTimeoutMs: number;
+  readonly simVms: number;
+  readonly logLevel: string;
+  /** largest request body, in bytes */
+  readonly bodyLimit: number;
+  /** MaxEnvelopeSize assumed when a request carries none */
+  readonly defaultMaxEnvelopeSize: number;
+  readonly maxElementsCap: number;
+  readonly maxContexts: number;
+  readonly enumerationTtlMs: number;
+  readonly enumerationMaxTtlMs: number;
+  readonly loginCacheMs: number;
+  readonly eventTimeoutS: number;
+  readonly metricsIntervalMs: number;
+}
+
+interface OptionSpec {
+  readonly env: string;
+  readonly help: string;
+  readonly default?: string;
+  readonly flag?: boolean;
+}
+
+export const OPTIONS = {
+  host: { env: 'WSMAN_HOST', default: '127.0.0.1', help: 'address to listen on' },
+  'http-port': { env: 'WSMAN_HTTP_PORT', default: '5985', help: 'HTTP port for /wsman (0 picks a free port)' },
+  'xapi-url': { env: 'XAPI_URL', help: 'URL of a real or external xapi, e.g. https://xs01 (default: start the embedded simulator)' },
+  'xapi-user': { env: 'XAPI_USER', default: 'root', help: 'user of the service session that feeds the cache' },
+  'xapi-password': { env: 'XAPI_PASSWORD', help: "its password (default for the embedded simulator: xenroot)" },
+  'xapi-insecure-tls': { env: 'XAPI_INSECURE_TLS', flag: true, help: "accept xapi's self-signed TLS certificate" },
+  'xapi-timeout': { env: 'XAPI_TIMEOUT_MS', default: '30000', help: 'deadline of one XenAPI call, in ms' },
+  'sim-vms': { env: 'SIM_VMS', default: '5', help: 'guest VMs in the embedded simulator' },
+  'log-level': { env: 'LOG_LEVEL', default: 'info', help: 'fatal, error, warn, info, debug, trace or silent' },
+  'body-limit': { env: 'WSMAN_BODY_LIMIT', default: String(4 * 1024 * 1024), help: 'largest request body, in bytes' },
+  'max-envelope-size': { env: 'WSMAN_MAX_ENVELOPE_SIZE', default: '512000', help: 'response size limit when a request sets no MaxEnvelopeSize, in bytes' },
+  'max-elements': { env: 'WSMAN_MAX_ELEMENTS', default: '32000', help: 'most items in one Enumerate or Pull response' },
+  'max-contexts': { env: 'WSMAN_MAX_CONTEXTS', default: '10000', help: 'most open enumeration contexts' },
+  'enum-ttl': { env: 'WSMAN_ENUM_TTL_MS', default: '600000', help: 'idle lifetime of an enumeration context, in ms' },
+  'login-cache': { env: 'WSMAN_LOGIN_CACHE_MS', default: '60000', help: 'how long a checked login is remembered, in ms' },
+  'event-timeout': { env: 'XAPI_EVENT_TIMEOUT_S', default: '30', help: 'seconds one event.from call waits for changes' },
+  'metrics-interval': { env: 'XAPI_METRICS_INTERVAL_MS', default: '60000', help: 'how often VM and host metrics are re-read, in ms (0: never)' },
+  help: { env: '', flag: true, help: 'show this help' },
+} as const satisfies Record<string, OptionSpec>;
+
+export type OptionName = keyof typeof OPTIONS;
+
+export class ConfigError extends Error {}
+
+export function usage(): string {
+  const lines = ['Usage: npm start -- [options]   (every option can also be set by its environment variable)', ''];
+  for (const [name, spec] of Object.entries(OPTIONS) as [string, OptionSpec][]) {
+    const arg = spec.flag ? `--${name}` : `--${name} <value>`;
+    const dflt = spec.default !== undefined ? ` [default: ${spec.default}]` : '';
+    const env = spec.env ? ` (env ${spec.env})` : '';
+    lines.push(`  ${arg.padEnd(28)} ${spec.help}${dflt}${env}`);
+  }
+  return lines.join('\n');
+}
+
+/** Command line first, then environment, then defaults. */
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): GatewayConfig & { help: boolean } {
+  const options = Object.fromEntries(
+    (Object.entries(OPTIONS) as [string, OptionSpec][]).map(([k, s]) => [k, { type: s.flag ? ('boolean' as const) : ('string' as const) }]),
+  );
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    throw new ConfigError(err instanceof Error ? err.message : String(err));
+  }
+  const get = (name: OptionName): string | undefined => {
+    const spec: OptionSpec = OPTIONS[name];
+    const v = values[name];
+    if (typeof v === 'string') return v;
+    if (v === true) return 'true';
+    const e = spec.env ? env[spec.env] : undefined;
+    return e !== undefined && e !== '' ? e : spec.default;
+  };
+  const num = (name: OptionName, min: number, max = Number.MAX_SAFE_INTEGER): number => {
+    const raw = get(name) ?? '';
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < min || n > max) throw new ConfigError(`--${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
+    return n;
+  };
+  const flag = (name: OptionName): boolean => ['1', 'true', 'yes'].includes((get(name) ?? '').toLowerCase());
+  const xapiUrl = get('xapi-url');
+  if (xapiUrl !== undefined && !/^https?:\/\/[^/]+/.test(xapiUrl)) throw new ConfigError(`--xapi-url must be an http:// or https:// URL, not "${xapiUrl}"`);
+  const xapiPassword = get('xapi-password');
+  if (xapiUrl !== undefined && xapiPassword === undefined) throw new ConfigError('--xapi-password (or XAPI_PASSWORD) is needed with --xapi-url');
+  const enumTtl = num('enum-ttl', 1000);
+  return {
+    help: values['help'] === true,
+    host: get('host') ?? '127.0.0.1',
+    httpPort: num('http-port', 0, 65535),
+    xapiUrl,
+    xapiUser: get('xapi-user') ?? 'root',
+    xapiPassword: xapiPassword ?? 'xenroot',
+    xapiInsecureTls: flag('xapi-insecure-tls'),
+    xapiTimeoutMs: num('xapi-timeout', 100),
+    simVms: num('sim-vms', 0, 1_000_000),
+    logLevel: get('log-level') ?? 'info',
+    bodyLimit: num('body-limit', 8192),
+    defaultMaxEnvelopeSize: num('max-envelope-size', 8192),
+    maxElementsCap: num('max-elements', 1),
+    maxContexts: num('max-contexts', 1),
+    enumerationTtlMs: enumTtl,
+    enumerationMaxTtlMs: Math.max(enumTtl, 3_600_000),
+    loginCacheMs: num('login-cache', 1000),
+    eventTimeoutS: num('event-timeout', 1, 3600),
+    metricsIntervalMs: num('metrics-interval', 0),
+  };
+}

@@ -1,0 +1,29 @@
+// HTTP Basic authentication (RFC 7617) in front of /wsman. Credentials are checked by an
+// injected Authenticator (XenAPI login, remembered briefly) and never logged.
+import type { Principal } from '../cim/operation-context.js';
+
+export interface Authenticator {
+  /** The principal, or undefined for wrong credentials. Throws when the back end cannot tell. */
+  authenticate(user: string, password: string, remoteAddress: string): Promise<Principal | undefined>;
+}
+
+export const WWW_AUTHENTICATE = 'Basic realm="WS-Management"';
+
+export interface BasicCredentials {
+  readonly user: string;
+  readonly password: string;
+}
+
+/**
+ * The credentials of an `Authorization: Basic …` header; undefined when the header is
+ * absent; null when present but not usable Basic credentials.
+ */
+export function parseBasic(header: string | undefined): BasicCredentials | undefined | null {
+  if (header === undefined) return undefined;
+  const m = /^basic[ \t]+([A-Za-z0-9+/=_-]+)[ \t]*$/i.exec(header);
+  if (!m || m[1] === undefined) return null;
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return null;
+  return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}

@@ -1,0 +1,78 @@
+// Request bytes → text by the Content-Type charset and BOM; the reply goes back in the same
+// encoding (DSP0226 R13.1-5: wsmancli parses the reply as UTF-16 when it sent UTF-16).
+import { WsmanFault } from '../soap/faults.js';
+
+export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be';
+
+export interface MediaType {
+  readonly type: string;
+  readonly charset: string | undefined;
+}
+
+export function parseContentType(header: string | undefined): MediaType {
+  if (!header) return { type: '', charset: undefined };
+  const [type = '', ...params] = header.split(';');
+  let charset: string | undefined;
+  for (const p of params) {
+    const eq = p.indexOf('=');
+    if (eq < 0) continue;
+    if (p.slice(0, eq).trim().toLowerCase() === 'charset') charset = p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+  }
+  return { type: type.trim().toLowerCase(), charset };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf16le = new TextDecoder('utf-16le', { fatal: true });
+const utf16be = new TextDecoder('utf-16be', { fatal: true });
+
+/** Decodes a request body; the BOM, when present, wins over the declared charset. */
+export function decodeBody(body: Buffer, charset: string | undefined): { text: string; encoding: Encoding } {
+  let encoding: Encoding;
+  let start = 0;
+  if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) {
+    encoding = 'utf-8';
+    start = 3;
+  } else if (body[0] === 0xff && body[1] === 0xfe) {
+    encoding = 'utf-16le';
+    start = 2;
+  } else if (body[0] === 0xfe && body[1] === 0xff) {
+    encoding = 'utf-16be';
+    start = 2;
+  } else {
+    encoding = encodingOf(charset);
+  }
+  try {
+    const bytes = body.subarray(start);
+    const decoder = encoding === 'utf-8' ? utf8 : encoding === 'utf-16le' ? utf16le : utf16be;
+    return { text: decoder.decode(bytes), encoding };
+  } catch {
+    throw new WsmanFault('wsman:EncodingLimit', { detail: 'CharacterSet', reason: `The request body is not valid ${encoding.toUpperCase()}.` });
+  }
+}
+
+function encodingOf(charset: string | undefined): Encoding {
+  switch (charset) {
+    case undefined:
+    case 'utf-8':
+    case 'utf8':
+      return 'utf-8';
+    case 'utf-16':
+    case 'utf-16be':
+      // RFC 2781 §4.3: UTF-16 without a BOM is big-endian.
+      return 'utf-16be';
+    case 'utf-16le':
+      return 'utf-16le';
+    default:
+      throw new WsmanFault('wsman:EncodingLimit', { detail: 'CharacterSet', reason: `The character set ${charset.slice(0, 40)} is not supported; use UTF-8 or UTF-16.` });
+  }
+}
+
+/** The reply in the request's encoding, with a BOM for UTF-16, and its Content-Type. */
+export function encodeReply(xml: string, encoding: Encoding): { body: Buffer; contentType: string } {
+  if (encoding === 'utf-8') {
+    return { body: Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>${xml}`, 'utf8'), contentType: 'application/soap+xml;charset=UTF-8' };
+  }
+  const le = Buffer.from(`\ufeff<?xml version="1.0" encoding="UTF-16"?>${xml}`, 'utf16le');
+  if (encoding === 'utf-16be') le.swap16();
+  return { body: le, contentType: 'application/soap+xml;charset=UTF-16' };
+}

@@ -1,0 +1,33 @@
+// The request body as raw bytes, for every content type, with an explicit size limit, so
+// that no request gets Fastify's JSON 413/415 answers: the WS-Man route decides and
+// answers with a SOAP fault.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { encodeFault } from '../soap/encode-fault.js';
+import { WsmanFault } from '../soap/faults.js';
+import { WWW_AUTHENTICATE } from './auth.js';
+
+export interface SoapBodyOptions {
+  readonly bodyLimit: number;
+}
+
+export function registerSoapBody(app: FastifyInstance, opts: SoapBodyOptions): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: opts.bodyLimit }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (!req.principal && req.headers.authorization === undefined) {
+      return reply.code(401).header('WWW-Authenticate', WWW_AUTHENTICATE).send();
+    }
+    const fault =
+      err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? new WsmanFault('wsman:EncodingLimit', { detail: 'ServiceEnvelopeLimit', reason: `The request is larger than the ${opts.bodyLimit} bytes this service accepts.` })
+        : (err.statusCode ?? 500) < 500
+          ? new WsmanFault('wsman:SchemaValidationError', { reason: 'The HTTP request could not be read.' })
+          : new WsmanFault('wsman:InternalError', { reason: 'The service met an internal error; the request was not completed.' });
+    if (fault.subcode === 'wsman:InternalError') req.log.error({ err: { name: err.name, message: err.message, stack: err.stack } }, 'internal error');
+    return reply.code(fault.httpStatus).header('Content-Type', 'application/soap+xml;charset=UTF-8')
+      .send(`<?xml version="1.0" encoding="UTF-8"?>${encodeFault(fault)}`);
+  });
+
+  app.setNotFoundHandler((_req, reply) => reply.code(404).type('text/plain').send('Not found: the WS-Management endpoint is POST /wsman\n'));
+}

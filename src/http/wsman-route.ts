@@ -1,0 +1,96 @@
+// POST /wsman: authenticate, decode the body's charset, hand the text to the WS-Man layer,
+// and send its reply in the request's encoding. Faults leave with HTTP 500, missing or
+// wrong credentials with 401 and an empty body.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '../cim/operation-context.js';
+import { WsmanFault } from '../soap/faults.js';
+import type { XmlLimits } from '../soap/xml.js';
+import type { WsmanDeps } from '../wsman/deps.js';
+import { dispatchWsman, faultOutcome } from '../wsman/dispatch.js';
+import { parseBasic, WWW_AUTHENTICATE, type Authenticator } from './auth.js';
+import { decodeBody, encodeReply, parseContentType, type Encoding } from './charset.js';
+
+export interface WsmanRouteOptions {
+  readonly deps: WsmanDeps;
+  readonly authenticator: Authenticator;
+  readonly xmlLimits: XmlLimits;
+  /** largest body accepted from a caller without credentials (only Identify is served to them) */
+  readonly anonymousBodyLimit: number;
+  readonly paths: readonly string[];
+}
+
+const SOAP_TYPES = new Set(['application/soap+xml', 'text/xml']);
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions): void {
+  const unauthorized = (reply: FastifyReply): FastifyReply =>
+    reply.code(401).header('WWW-Authenticate', WWW_AUTHENTICATE).header('Content-Length', '0').send();
+
+  // Credentials are checked before the body is read, so no one without them can make us parse much.
+  const authenticate = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const creds = parseBasic(req.headers.authorization);
+    if (creds === null) return void unauthorized(reply);
+    if (creds === undefined) {
+      const length = Number(req.headers['content-length'] ?? 0);
+      if (length > opts.anonymousBodyLimit) return void unauthorized(reply);
+      return;
+    }
+    let principal: Principal | undefined;
+    try {
+      principal = await opts.authenticator.authenticate(creds.user, creds.password, req.ip);
+    } catch (err) {
+      req.log.warn({ err: describe(err) }, 'credentials could not be checked');
+      const fault = new WsmanFault('wsa:EndpointUnavailable', { detail: 'ResourceOffline', reason: 'The credentials cannot be checked now: the XenAPI back end does not answer.' });
+      const out = faultOutcome(fault, undefined, 'get');
+      if (out.kind === 'reply') return void send(reply, out.status, out.xml, 'utf-8');
+      return;
+    }
+    if (!principal) return void unauthorized(reply);
+    req.principal = principal;
+  };
+
+  const handler = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const media = parseContentType(req.headers['content-type']);
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (!req.principal && body.length > opts.anonymousBodyLimit) return unauthorized(reply);
+    let encoding: Encoding = 'utf-8';
+    let text: string;
+    try {
+      if (!SOAP_TYPES.has(media.type)) {
+        throw new WsmanFault('wsman:EncodingLimit', { detail: 'EncodingType', reason: 'The request must be application/soap+xml (or text/xml).' });
+      }
+      const decoded = decodeBody(body, media.charset);
+      encoding = decoded.encoding;
+      text = decoded.text;
+    } catch (err) {
+      if (!req.principal) return unauthorized(reply);
+      const out = faultOutcome(err, undefined, 'get');
+      return out.kind === 'reply' ? send(reply, out.status, out.xml, encoding) : unauthorized(reply);
+    }
+    const outcome = dispatchWsman(
+      { xml: text, principal: req.principal, transport: { bytesPerChar: encoding === 'utf-8' ? 1 : 2 }, xmlLimits: opts.xmlLimits },
+      opts.deps,
+    );
+    if (outcome.kind === 'unauthenticated') return unauthorized(reply);
+    if (outcome.fault?.subcode === 'wsman:InternalError') req.log.error({ err: describe(outcome.cause) }, 'internal error');
+    return send(reply, outcome.status, outcome.xml, encoding);
+  };
+
+  for (const url of opts.paths) app.post(url, { onRequest: authenticate }, handler);
+}
+
+function send(reply: FastifyReply, status: number, xml: string, encoding: Encoding): FastifyReply {
+  const { body, contentType } = encodeReply(xml, encoding);
+  return reply.code(status).header('Content-Type', contentType).send(body);
+}
+
+/** Errors as log fields, without anything a request carried in its headers. */
+function describe(err: unknown): { name: string; message: string; stack?: string } {
+  if (err instanceof Error) return { name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) };
+  return { name: 'unknown', message: String(err) };
+}

@@ -1,0 +1,39 @@
+// string → SOAP 1.2 envelope (header blocks + body element). Malformed XML and wrong
+// envelopes become WsmanFaults here; nothing above this file sees raw XML text.
+import { WsmanFault } from './faults.js';
+import { NS } from './namespaces.js';
+import { DEFAULT_XML_LIMITS, parseXml, XmlSyntaxError, type XmlElement, type XmlLimits } from './xml.js';
+
+export interface Envelope {
+  readonly headers: readonly XmlElement[];
+  /** the first element child of s:Body, if any */
+  readonly body: XmlElement | undefined;
+  readonly bodyElements: readonly XmlElement[];
+}
+
+export function decodeEnvelope(xml: string, limits: XmlLimits = DEFAULT_XML_LIMITS): Envelope {
+  let root: XmlElement;
+  try {
+    root = parseXml(xml, limits);
+  } catch (err) {
+    if (err instanceof XmlSyntaxError) {
+      const where = err.line !== undefined ? ` (line ${err.line}, column ${err.column ?? 0})` : '';
+      throw new WsmanFault('wsman:SchemaValidationError', { reason: `The request is not well-formed XML: ${err.message}${where}` });
+    }
+    throw err;
+  }
+  if (root.name !== 'Envelope' || root.ns !== NS.S) {
+    // SOAP 1.2 part 1 §5.4.7: an envelope in another namespace is a version mismatch.
+    if (root.name === 'Envelope') throw new WsmanFault('VersionMismatch');
+    throw new WsmanFault('wsman:SchemaValidationError', { reason: 'The root element is not a SOAP 1.2 Envelope.' });
+  }
+  let header: XmlElement | undefined;
+  let body: XmlElement | undefined;
+  for (const c of root.children) {
+    if (c.ns === NS.S && c.name === 'Header' && header === undefined && body === undefined) header = c;
+    else if (c.ns === NS.S && c.name === 'Body' && body === undefined) body = c;
+    else throw new WsmanFault('wsman:SchemaValidationError', { reason: `Unexpected element ${c.name} in the SOAP Envelope.` });
+  }
+  if (body === undefined) throw new WsmanFault('wsman:SchemaValidationError', { reason: 'The SOAP Envelope has no Body.' });
+  return { headers: header?.children ?? [], body: body.children[0], bodyElements: body.children };
+}

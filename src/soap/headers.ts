@@ -1,0 +1,158 @@
+// WS-Addressing and WS-Management header blocks → typed Headers, with the inbound checks
+// every operation shares: duplicates, mustUnderstand, value syntax.
+import { WsmanFault } from './faults.js';
+import { NS } from './namespaces.js';
+import { attr, trimmedText, type XmlElement } from './xml.js';
+
+export interface Selector {
+  readonly name: string;
+  /** text value; for a reference selector the nested EPR is in `epr` */
+  readonly value: string;
+  readonly epr?: XmlElement;
+}
+
+export interface Option {
+  readonly name: string;
+  readonly value: string;
+  readonly type?: string;
+}
+
+export interface Headers {
+  readonly action?: string;
+  readonly to?: string;
+  readonly messageId?: string;
+  readonly replyTo?: string;
+  readonly resourceUri?: string;
+  readonly selectors?: readonly Selector[];
+  readonly options: readonly Option[];
+  readonly optionSetMustUnderstand: boolean;
+  readonly maxEnvelopeSize?: number;
+  /** OperationTimeout in milliseconds */
+  readonly operationTimeoutMs?: number;
+  readonly locale?: string;
+  readonly dataLocale?: string;
+  readonly fragmentTransfer?: string;
+  readonly requestTotalItemsCountEstimate: boolean;
+  readonly requestEpr: boolean;
+  /** header blocks we read and ignore (ReferenceParameters copied from ReplyTo would go here) */
+}
+
+type Key = `${string} ${string}`;
+const key = (ns: string, name: string): Key => `${ns} ${name}`;
+
+/** Headers this service understands: a mustUnderstand on any other is a fault (DSP0226 R5.2-2). */
+const UNDERSTOOD = new Set<Key>([
+  key(NS.WSA, 'Action'), key(NS.WSA, 'To'), key(NS.WSA, 'MessageID'), key(NS.WSA, 'ReplyTo'), key(NS.WSA, 'FaultTo'),
+  key(NS.WSA, 'From'), key(NS.WSMAN, 'ResourceURI'), key(NS.WSMAN, 'SelectorSet'), key(NS.WSMAN, 'OptionSet'),
+  key(NS.WSMAN, 'MaxEnvelopeSize'), key(NS.WSMAN, 'OperationTimeout'), key(NS.WSMAN, 'Locale'),
+  key(NS.MSWSMAN, 'DataLocale'), key(NS.MSWSMAN, 'SessionId'), key(NS.MSWSMAN, 'OperationID'),
+  key(NS.MSWSMAN, 'SequenceId'), key(NS.WSMAN, 'RequestTotalItemsCountEstimate'), key(NS.WSMAN, 'RequestEPR'),
+  key(NS.WSMAN, 'FragmentTransfer'),
+]);
+
+/** wsa, wsman and wse headers may appear once (DSP0226 R13.1-9). */
+const SINGLE_NS = new Set<string>([NS.WSA, NS.WSMAN, NS.WSE]);
+
+const TRUE_VALUES = new Set(['true', '1']);
+
+export function isMustUnderstand(el: XmlElement): boolean {
+  // Only the SOAP-qualified attribute counts; pywinrm's unqualified one is not the SOAP attribute.
+  const v = attr(el, 'mustUnderstand', NS.S);
+  return v !== undefined && TRUE_VALUES.has(v.trim());
+}
+
+export function decodeHeaders(blocks: readonly XmlElement[]): Headers {
+  const seen = new Set<Key>();
+  const h: { -readonly [K in keyof Headers]: Headers[K] } = {
+    options: [], optionSetMustUnderstand: false, requestTotalItemsCountEstimate: false, requestEpr: false,
+  };
+  for (const el of blocks) {
+    const k = key(el.ns, el.name);
+    if (!UNDERSTOOD.has(k)) {
+      if (isMustUnderstand(el)) throw new WsmanFault('MustUnderstand', { notUnderstood: { ns: el.ns, name: el.name } });
+      continue;
+    }
+    if (SINGLE_NS.has(el.ns)) {
+      if (seen.has(k)) {
+        throw new WsmanFault('wsa:InvalidMessageInformationHeader', { reason: `The header ${el.name} appears more than once.` });
+      }
+      seen.add(k);
+    }
+    switch (k) {
+      case key(NS.WSA, 'Action'): h.action = trimmedText(el); break;
+      case key(NS.WSA, 'To'): h.to = trimmedText(el); break;
+      case key(NS.WSA, 'MessageID'): h.messageId = trimmedText(el); break;
+      case key(NS.WSA, 'ReplyTo'): h.replyTo = trimmedText(el.children.find((c) => c.ns === NS.WSA && c.name === 'Address')); break;
+      case key(NS.WSMAN, 'ResourceURI'): h.resourceUri = trimmedText(el); break;
+      case key(NS.WSMAN, 'SelectorSet'): h.selectors = decodeSelectorSet(el); break;
+      case key(NS.WSMAN, 'OptionSet'):
+        h.options = decodeOptionSet(el);
+        h.optionSetMustUnderstand = isMustUnderstand(el);
+        break;
+      case key(NS.WSMAN, 'MaxEnvelopeSize'): h.maxEnvelopeSize = decodeMaxEnvelopeSize(el); break;
+      case key(NS.WSMAN, 'OperationTimeout'): h.operationTimeoutMs = decodeOperationTimeout(el); break;
+      case key(NS.WSMAN, 'Locale'): h.locale = attr(el, 'lang', NS.XML) ?? ''; break;
+      case key(NS.MSWSMAN, 'DataLocale'): h.dataLocale = attr(el, 'lang', NS.XML) ?? ''; break;
+      case key(NS.WSMAN, 'FragmentTransfer'): h.fragmentTransfer = trimmedText(el); break;
+      case key(NS.WSMAN, 'RequestTotalItemsCountEstimate'): h.requestTotalItemsCountEstimate = true; break;
+      case key(NS.WSMAN, 'RequestEPR'): h.requestEpr = true; break;
+      default: break; // understood and ignored: FaultTo, From, SessionId, OperationID, SequenceId
+    }
+  }
+  return h;
+}
+
+export function decodeSelectorSet(el: XmlElement): Selector[] {
+  const out: Selector[] = [];
+  for (const s of el.children) {
+    if (s.ns !== NS.WSMAN || s.name !== 'Selector') {
+      throw new WsmanFault('wsman:InvalidSelectors', { detail: 'UnexpectedSelectors', reason: `Unexpected element ${s.name} in the SelectorSet.` });
+    }
+    const name = attr(s, 'Name');
+    if (name === undefined || name === '') {
+      throw new WsmanFault('wsman:InvalidSelectors', { detail: 'InsufficientSelectors', reason: 'A Selector has no Name attribute.' });
+    }
+    const epr = s.children.find((c) => c.ns === NS.WSA && c.name === 'EndpointReference');
+    out.push(epr ? { name, value: '', epr } : { name, value: s.text });
+  }
+  return out;
+}
+
+function decodeOptionSet(el: XmlElement): Option[] {
+  const out: Option[] = [];
+  for (const o of el.children) {
+    if (o.ns !== NS.WSMAN || o.name !== 'Option') continue;
+    const type = attr(o, 'Type');
+    out.push({ name: attr(o, 'Name') ?? '', value: o.text, ...(type !== undefined ? { type } : {}) });
+  }
+  return out;
+}
+
+function decodeMaxEnvelopeSize(el: XmlElement): number {
+  const t = trimmedText(el);
+  if (!/^\d{1,10}$/.test(t)) {
+    throw new WsmanFault('wsa:InvalidMessageInformationHeader', { reason: `MaxEnvelopeSize "${t.slice(0, 40)}" is not a positive integer.` });
+  }
+  return Number(t);
+}
+
+function decodeOperationTimeout(el: XmlElement): number {
+  const ms = parseDurationMs(trimmedText(el));
+  if (ms === undefined) {
+    throw new WsmanFault('wsa:InvalidMessageInformationHeader', { detail: 'OperationTimeout', reason: 'OperationTimeout is not a valid xs:duration.' });
+  }
+  return ms;
+}
+
+const DURATION = /^(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+
+/** xs:duration → milliseconds (years as 365 days, months as 30); undefined when invalid or negative. */
+export function parseDurationMs(s: string): number | undefined {
+  const m = DURATION.exec(s);
+  if (!m || s.endsWith('T') || s === 'P' || s === '-P') return undefined;
+  if (m[1] === '-') return undefined;
+  const n = (i: number): number => (m[i] === undefined ? 0 : Number(m[i]));
+  const days = n(2) * 365 + n(3) * 30 + n(4);
+  const ms = (((days * 24 + n(5)) * 60 + n(6)) * 60 + n(7)) * 1000;
+  return Number.isFinite(ms) ? Math.round(ms) : undefined;
+}

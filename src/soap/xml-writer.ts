@@ -1,0 +1,25 @@
+// Escaping for XML written as strings (instance fragments are cached as strings and
+// spliced into envelopes built with xmlbuilder2).
+
+const TEXT_ESCAPES = /[&<>\r]/g;
+const ATTR_ESCAPES = /[&<>"\r\n\t]/g;
+const ESC: Readonly<Record<string, string>> = {
+  '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\r': '&#13;', '\n': '&#10;', '\t': '&#9;',
+};
+// Characters XML 1.0 cannot carry at all; replaced as WinRM does rather than emitting a broken document.
+const ILLEGAL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+export function escapeText(s: string): string {
+  const clean = s.replace(ILLEGAL, '?');
+  return clean.replace(TEXT_ESCAPES, (c) => ESC[c] ?? c);
+}
+
+export function escapeAttr(s: string): string {
+  const clean = s.replace(ILLEGAL, '?');
+  return clean.replace(ATTR_ESCAPES, (c) => ESC[c] ?? c);
+}
+
+/** Removes characters XML cannot carry (for text handed to xmlbuilder2, which would throw on them). */
+export function xmlSafe(s: string): string {
+  return s.replace(ILLEGAL, '?');
+}

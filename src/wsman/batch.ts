@@ -1,0 +1,69 @@
+// Filling one Enumerate/Pull batch: up to MaxElements items and no more bytes than
+// MaxEnvelopeSize allows; an item that does not fit stays for the next Pull.
+import type { Cimom, EnumerationCursor } from '../cim/cimom.js';
+import type { OperationContext } from '../cim/operation-context.js';
+import type { CimInstance } from '../cim/instance.js';
+import { WsmanFault } from '../soap/faults.js';
+import type { WsmanDeps, TransportInfo } from './deps.js';
+import { encodeEpr, encodeInstance } from './encode-instance.js';
+import type { EnumerationMode } from './request.js';
+import type { Headers } from '../soap/headers.js';
+import type { Polymorphism } from '../cim/cimom.js';
+
+/** Room kept for the envelope around the items: addressing headers, context, end marker. */
+const ENVELOPE_OVERHEAD = 2048;
+/** DSP0226 R6.2-4: below this a client's MaxEnvelopeSize is refused. */
+export const MIN_ENVELOPE_SIZE = 8192;
+
+export interface Batch {
+  readonly xml: string;
+  readonly count: number;
+  readonly done: boolean;
+}
+
+export function envelopeBudget(headers: Headers, deps: WsmanDeps): number {
+  const max = headers.maxEnvelopeSize ?? deps.limits.defaultMaxEnvelopeSize;
+  if (max < MIN_ENVELOPE_SIZE) {
+    throw new WsmanFault('wsman:EncodingLimit', { detail: 'MinimumEnvelopeLimit', reason: `MaxEnvelopeSize must be at least ${MIN_ENVELOPE_SIZE} octets.` });
+  }
+  return max - ENVELOPE_OVERHEAD;
+}
+
+export function fillBatch(
+  ctx: OperationContext,
+  deps: WsmanDeps,
+  cursor: EnumerationCursor,
+  options: { maxElements: number; budget: number; mode: EnumerationMode; polymorphism: Polymorphism; transport: TransportInfo },
+): Batch {
+  const { cimom } = deps;
+  let xml = '';
+  let bytes = 0;
+  let count = 0;
+  while (count < options.maxElements) {
+    const mark = { segment: cursor.segment, position: cursor.position };
+    const inst = cimom.next(ctx, cursor);
+    if (!inst) break;
+    const item = encodeItem(cimom, inst, cursor, options.mode, options.polymorphism);
+    const size = Buffer.byteLength(item) * options.transport.bytesPerChar;
+    if (bytes + size > options.budget) {
+      cursor.segment = mark.segment;
+      cursor.position = mark.position;
+      if (count === 0) {
+        throw new WsmanFault('wsman:EncodingLimit', { detail: 'MaxEnvelopeSize', reason: 'The next item does not fit within MaxEnvelopeSize.' });
+      }
+      break;
+    }
+    xml += item;
+    bytes += size;
+    count++;
+  }
+  return { xml, count, done: cimom.isDone(cursor) };
+}
+
+function encodeItem(cimom: Cimom, inst: CimInstance, cursor: EnumerationCursor, mode: EnumerationMode, poly: Polymorphism): string {
+  if (mode === 'EnumerateEPR') return encodeEpr(inst.path);
+  const cls = cimom.schema.getClass(inst.className);
+  const asClass = poly === 'ExcludeSubClassProperties' ? cimom.schema.getClass(cursor.className) : undefined;
+  const body = cls ? encodeInstance(inst, cls, asClass) : '';
+  return mode === 'EnumerateObjectAndEPR' ? `<wsman:Item>${body}${encodeEpr(inst.path)}</wsman:Item>` : body;
+}

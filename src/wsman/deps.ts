@@ -1,0 +1,32 @@
+// What the WS-Man handlers need from the rest of the gateway, injected by app.ts.
+import type { Cimom } from '../cim/cimom.js';
+import type { EnumerationContexts } from './enumeration-contexts.js';
+
+export interface ProductInfo {
+  readonly vendor: string;
+  readonly version: string;
+  /** extra version details shown only to authenticated callers (e.g. the XenAPI back end) */
+  readonly details?: () => string;
+  /** security profiles offered, for Identify */
+  readonly securityProfiles: readonly string[];
+}
+
+export interface WsmanLimits {
+  /** used when a request carries no MaxEnvelopeSize */
+  readonly defaultMaxEnvelopeSize: number;
+  /** the largest MaxElements honoured */
+  readonly maxElementsCap: number;
+}
+
+export interface WsmanDeps {
+  readonly cimom: Cimom;
+  readonly contexts: EnumerationContexts;
+  readonly product: ProductInfo;
+  readonly limits: WsmanLimits;
+}
+
+/** Per-request facts from the transport that shape the response. */
+export interface TransportInfo {
+  /** bytes per character of the response encoding, to measure against MaxEnvelopeSize */
+  readonly bytesPerChar: 1 | 2;
+}

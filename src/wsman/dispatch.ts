@@ -1,0 +1,93 @@
+// One request through the WS-Man layer: decode the envelope, route by operation, encode the
+// reply. Every failure leaves as a SOAP fault; nothing here knows about HTTP.
+import { randomUUID } from 'node:crypto';
+import { CimError } from '../cim/errors.js';
+import type { OperationContext, Principal } from '../cim/operation-context.js';
+import { decodeEnvelope, type Envelope } from '../soap/decode-envelope.js';
+import { encodeEnvelope } from '../soap/encode-envelope.js';
+import { encodeFault } from '../soap/encode-fault.js';
+import { WsmanFault } from '../soap/faults.js';
+import type { XmlLimits } from '../soap/xml.js';
+import { cimToFault, type OperationKind } from './cim-to-fault.js';
+import { decodeRequest } from './decode-request.js';
+import type { TransportInfo, WsmanDeps } from './deps.js';
+import { handleEnumerate } from './handlers/enumerate.js';
+import { handleGet } from './handlers/get.js';
+import { handleIdentify } from './handlers/identify.js';
+import { handlePull } from './handlers/pull.js';
+import { handleRelease } from './handlers/release.js';
+import type { WsmanRequest } from './request.js';
+import type { WsmanResponse } from './response.js';
+
+export type WsmanOutcome =
+  | { readonly kind: 'reply'; readonly xml: string; readonly status: number; readonly fault?: WsmanFault; readonly cause?: unknown }
+  /** the request needs credentials it did not bring (anything but Identify) */
+  | { readonly kind: 'unauthenticated' };
+
+export interface DispatchInput {
+  readonly xml: string;
+  /** undefined when the caller sent no credentials */
+  readonly principal: Principal | undefined;
+  readonly transport: TransportInfo;
+  readonly xmlLimits: XmlLimits;
+}
+
+const NEVER = new AbortController().signal;
+
+export function dispatchWsman(input: DispatchInput, deps: WsmanDeps): WsmanOutcome {
+  let env: Envelope;
+  let req: WsmanRequest;
+  try {
+    env = decodeEnvelope(input.xml, input.xmlLimits);
+    req = decodeRequest(env, { maxElementsCap: deps.limits.maxElementsCap });
+  } catch (err) {
+    // Nothing is served before authentication, not even the details of a fault.
+    if (!input.principal) return { kind: 'unauthenticated' };
+    return faultOutcome(err, undefined, 'get');
+  }
+  if (req.kind === 'identify') {
+    return reply(handleIdentify(deps.product, input.principal !== undefined), req.messageId);
+  }
+  if (!input.principal) return { kind: 'unauthenticated' };
+  const timeout = req.headers.operationTimeoutMs;
+  const ctx: OperationContext = {
+    principal: input.principal,
+    locale: req.headers.locale,
+    requestId: randomUUID(),
+    signal: timeout !== undefined ? AbortSignal.timeout(Math.max(1, timeout)) : NEVER,
+  };
+  try {
+    return reply(route(req, ctx, deps, input.transport), req.messageId);
+  } catch (err) {
+    return faultOutcome(err, req.messageId, req.kind);
+  }
+}
+
+function route(req: Exclude<WsmanRequest, { kind: 'identify' }>, ctx: OperationContext, deps: WsmanDeps, transport: TransportInfo): WsmanResponse {
+  switch (req.kind) {
+    case 'get': return handleGet(req, ctx, deps);
+    case 'enumerate': return handleEnumerate(req, ctx, deps, transport);
+    case 'pull': return handlePull(req, ctx, deps, transport);
+    case 'release': return handleRelease(req, ctx, deps);
+    default: return assertNever(req);
+  }
+}
+
+function reply(res: WsmanResponse, relatesTo: string | undefined): WsmanOutcome {
+  return { kind: 'reply', status: 200, xml: encodeEnvelope({ ...res, relatesTo }) };
+}
+
+export function faultOutcome(err: unknown, relatesTo: string | undefined, op: OperationKind): WsmanOutcome {
+  const fault = toFault(err, op);
+  return { kind: 'reply', status: fault.httpStatus, xml: encodeFault(fault, relatesTo), fault, cause: err };
+}
+
+function toFault(err: unknown, op: OperationKind): WsmanFault {
+  if (err instanceof WsmanFault) return err;
+  if (err instanceof CimError) return cimToFault(err, op);
+  return new WsmanFault('wsman:InternalError', { reason: 'The service met an internal error; the request was not completed.' });
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unhandled request ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,78 @@
+// DSP0230 serialization of CIM instances and references as XML fragments. Fragments use
+// the prefixes every response envelope declares (wsa, wsman, xsi, cim) and declare their
+// own class namespace, so each instance's text can be cached and reused as it is.
+import { CimDateTime, type CimScalar, type CimValue, type ObjectPathLike } from '../cim/types.js';
+import type { CimInstance } from '../cim/instance.js';
+import type { ClassView } from '../cim/schema-view.js';
+import type { PropertyDecl } from '../cim/class.js';
+import { WSA_ANONYMOUS } from '../soap/namespaces.js';
+import { escapeAttr, escapeText } from '../soap/xml-writer.js';
+import { NAMESPACE_SELECTOR, resourceUriOf } from './resource-uri.js';
+
+const cache = new WeakMap<CimInstance, string>();
+
+/**
+ * The instance as its class element. `asClass` (ExcludeSubClassProperties) names the
+ * element after that class and keeps only its properties.
+ */
+export function encodeInstance(inst: CimInstance, cls: ClassView, asClass?: ClassView): string {
+  if (!asClass) {
+    const hit = cache.get(inst);
+    if (hit !== undefined) return hit;
+  }
+  const view = asClass ?? cls;
+  const name = view.name;
+  let out = `<p:${name} xmlns:p="${escapeAttr(resourceUriOf(name))}">`;
+  for (const prop of view.properties) out += encodeProperty(prop, inst.get(prop.name) ?? null);
+  out += `</p:${name}>`;
+  if (!asClass) cache.set(inst, out);
+  return out;
+}
+
+function encodeProperty(prop: PropertyDecl, value: CimValue): string {
+  const tag = `p:${prop.name}`;
+  if (value === null || (Array.isArray(value) && value.length === 0)) return `<${tag} xsi:nil="true"/>`;
+  if (Array.isArray(value)) {
+    let out = '';
+    for (const v of value as readonly CimScalar[]) out += `<${tag}>${encodeScalar(v)}</${tag}>`;
+    return out;
+  }
+  return `<${tag}>${encodeScalar(value as CimScalar)}</${tag}>`;
+}
+
+function encodeScalar(v: CimScalar): string {
+  switch (typeof v) {
+    case 'string': return escapeText(v);
+    case 'boolean': return v ? 'true' : 'false';
+    case 'bigint': return v.toString();
+    case 'number':
+      if (Number.isNaN(v)) return 'NaN';
+      if (v === Infinity) return 'INF';
+      if (v === -Infinity) return '-INF';
+      return String(v);
+    default:
+      if (v instanceof CimDateTime) {
+        return v.kind === 'interval' ? `<cim:Interval>${v.toXsd()}</cim:Interval>` : `<cim:Datetime>${v.toXsd()}</cim:Datetime>`;
+      }
+      if ('keys' in v) return encodeReferenceParameters(v);
+      // Embedded instances arrive with the profiles that need them (DSP0230 7.2.5.2).
+      return '';
+  }
+}
+
+/** wsa:Address + wsa:ReferenceParameters: the content of an EPR or of a reference property. */
+export function encodeReferenceParameters(path: ObjectPathLike): string {
+  let out = `<wsa:Address>${WSA_ANONYMOUS}</wsa:Address><wsa:ReferenceParameters>`;
+  out += `<wsman:ResourceURI>${escapeText(resourceUriOf(path.className))}</wsman:ResourceURI><wsman:SelectorSet>`;
+  for (const k of path.keys) {
+    const v = k.value;
+    const inner = typeof v === 'object' ? `<wsa:EndpointReference>${encodeReferenceParameters(v)}</wsa:EndpointReference>` : escapeText(String(v));
+    out += `<wsman:Selector Name="${escapeAttr(k.name)}">${inner}</wsman:Selector>`;
+  }
+  out += `<wsman:Selector Name="${NAMESPACE_SELECTOR}">${escapeText(path.namespace)}</wsman:Selector>`;
+  return `${out}</wsman:SelectorSet></wsa:ReferenceParameters>`;
+}
+
+export function encodeEpr(path: ObjectPathLike): string {
+  return `<wsa:EndpointReference>${encodeReferenceParameters(path)}</wsa:EndpointReference>`;
+}

@@ -1,0 +1,83 @@
+// Open enumerations, on lru-cache: bounded in number, expiring when idle, owned by the
+// user who opened them (DSP0226 R8.1-6), and never pulled twice at once.
+import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { EnumerationCursor } from '../cim/cimom.js';
+import { WsmanFault } from '../soap/faults.js';
+import type { EnumerationMode } from './request.js';
+import type { Polymorphism } from '../cim/cimom.js';
+
+export interface EnumerationContext {
+  readonly id: string;
+  readonly owner: string;
+  readonly mode: EnumerationMode;
+  readonly polymorphism: Polymorphism;
+  readonly cursor: EnumerationCursor;
+  /** the wsman:Locale of the Enumerate; later messages of the enumeration do not change it (R6.3-5) */
+  readonly locale: string | undefined;
+  /** how long the context lives without a Pull, in milliseconds */
+  readonly ttlMs: number;
+  inUse: boolean;
+}
+
+export interface ContextLimits {
+  /** most open contexts in all */
+  readonly maxContexts: number;
+  /** idle lifetime when the Enumerate asks for none, and the longest granted */
+  readonly defaultTtlMs: number;
+  readonly maxTtlMs: number;
+}
+
+export class EnumerationContexts {
+  private readonly table: LRUCache<string, EnumerationContext>;
+
+  constructor(readonly limits: ContextLimits) {
+    this.table = new LRUCache<string, EnumerationContext>({
+      max: limits.maxContexts,
+      ttl: limits.defaultTtlMs,
+      ttlAutopurge: true,
+      updateAgeOnGet: false,
+    });
+  }
+
+  get size(): number {
+    return this.table.size;
+  }
+
+  open(init: Omit<EnumerationContext, 'id' | 'inUse' | 'ttlMs'>, requestedTtlMs?: number): EnumerationContext {
+    // Refuse rather than let the LRU silently evict someone else's enumeration.
+    if (this.table.size >= this.limits.maxContexts) {
+      throw new WsmanFault('wsman:QuotaLimit', { reason: `The service holds its limit of ${this.limits.maxContexts} open enumerations; release some or wait for them to expire.` });
+    }
+    const ttlMs = Math.min(requestedTtlMs ?? this.limits.defaultTtlMs, this.limits.maxTtlMs);
+    const ctx: EnumerationContext = { ...init, id: `uuid:${randomUUID()}`, inUse: false, ttlMs };
+    this.table.set(ctx.id, ctx, { ttl: ttlMs });
+    return ctx;
+  }
+
+  /** The context for a Pull or Release by `user`, marked in use; faults as DSP0226 says. */
+  acquire(id: string, user: string): EnumerationContext {
+    const ctx = this.table.get(id);
+    if (!ctx) throw new WsmanFault('wsen:InvalidEnumerationContext', { reason: 'The enumeration context is unknown, expired or released.' });
+    if (ctx.owner !== user) {
+      throw new WsmanFault('wsman:AccessDenied', { reason: 'The enumeration context belongs to another user.' });
+    }
+    if (ctx.inUse) throw new WsmanFault('wsman:Concurrency', { reason: 'Another Pull on this enumeration context is in progress.' });
+    ctx.inUse = true;
+    return ctx;
+  }
+
+  /** Ends a Pull: the context lives on for another idle period. */
+  releaseUse(ctx: EnumerationContext): void {
+    ctx.inUse = false;
+    if (this.table.has(ctx.id)) this.table.set(ctx.id, ctx, { ttl: ctx.ttlMs });
+  }
+
+  delete(id: string): void {
+    this.table.delete(id);
+  }
+
+  clear(): void {
+    this.table.clear();
+  }
+}

@@ -1,0 +1,18 @@
+// WS-Transfer Get (DSP0226 §7.3): one instance named by ResourceURI + SelectorSet.
+import type { OperationContext } from '../../cim/operation-context.js';
+import { ACTION } from '../../soap/namespaces.js';
+import { placeRaw } from '../../soap/encode-envelope.js';
+import type { WsmanDeps } from '../deps.js';
+import { encodeInstance } from '../encode-instance.js';
+import type { GetRequest } from '../request.js';
+import type { WsmanResponse } from '../response.js';
+import { selectorsToKeys } from '../selectors.js';
+
+export function handleGet(req: GetRequest, ctx: OperationContext, deps: WsmanDeps): WsmanResponse {
+  const { resource } = req;
+  const cls = deps.cimom.resolveClass(resource.namespace, resource.className);
+  const keys = selectorsToKeys(cls, resource.selectors);
+  const inst = deps.cimom.getInstance(ctx, resource.namespace, cls.name, keys);
+  const instClass = deps.cimom.schema.getClass(inst.className) ?? cls;
+  return { action: `${ACTION.GET}Response`, body: placeRaw, raw: encodeInstance(inst, instClass) };
+}

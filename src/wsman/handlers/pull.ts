@@ -1,0 +1,36 @@
+// WS-Enumeration Pull (DSP0226 §8.4). MaxElements defaults to 1; the response that ends
+// the sequence carries EndOfSequence and no context (wsmancli pulls while one is present).
+import type { OperationContext } from '../../cim/operation-context.js';
+import { placeRaw } from '../../soap/encode-envelope.js';
+import { ACTION, NS } from '../../soap/namespaces.js';
+import { envelopeBudget, fillBatch } from '../batch.js';
+import type { TransportInfo, WsmanDeps } from '../deps.js';
+import type { PullRequest } from '../request.js';
+import type { WsmanResponse } from '../response.js';
+import { addEstimate } from './enumerate.js';
+
+export function handlePull(req: PullRequest, ctx: OperationContext, deps: WsmanDeps, transport: TransportInfo): WsmanResponse {
+  const budget = envelopeBudget(req.headers, deps);
+  // DSP0226 R8.1-6: only the user who opened the enumeration may pull from it.
+  const ectx = deps.contexts.acquire(req.context, ctx.principal.user);
+  let batch;
+  try {
+    batch = fillBatch(ctx, deps, ectx.cursor, { maxElements: req.maxElements, budget, mode: ectx.mode, polymorphism: ectx.polymorphism, transport });
+  } finally {
+    deps.contexts.releaseUse(ectx);
+  }
+  if (batch.done) deps.contexts.delete(ectx.id);
+  const estimate = req.headers.requestTotalItemsCountEstimate ? deps.cimom.remaining(ectx.cursor) : undefined;
+  const { done } = batch;
+  return {
+    action: `${ACTION.PULL}Response`,
+    headers: (h) => addEstimate(h, estimate),
+    body: (b) => {
+      const r = b.ele(NS.WSEN, 'wsen:PullResponse');
+      if (!done) r.ele(NS.WSEN, 'wsen:EnumerationContext').txt(ectx.id);
+      if (batch.count > 0) placeRaw(r.ele(NS.WSEN, 'wsen:Items'));
+      if (done) r.ele(NS.WSEN, 'wsen:EndOfSequence');
+    },
+    raw: batch.xml,
+  };
+}

@@ -1,0 +1,136 @@
+// Keeps the model current: one full load with event.from(classes, "", …), then event.from
+// with the returned token, forever. Metrics classes change without events in xapi, so they
+// are polled. On failure the last good data stays, marked stale, and the loop reloads after
+// a backoff.
+import { XenApiError } from './errors.js';
+import { XmlRpcDouble } from './client.js';
+import { XEN_CLASSES, xenClassOf, type Change, type XenClass, type XenModel } from './model.js';
+import type { XenSession } from './session.js';
+import type { XenRecord, XenStruct, XenValue } from './values.js';
+
+export interface EventFeedOptions {
+  /** seconds event.from may block waiting for a change */
+  readonly eventTimeoutS: number;
+  /** how often VM_metrics and host_metrics are re-read; 0 turns polling off */
+  readonly metricsIntervalMs: number;
+  readonly backoffMinMs: number;
+  readonly backoffMaxMs: number;
+  readonly onError?: (err: unknown) => void;
+}
+
+const SUBSCRIBED = XEN_CLASSES.map((c) => c.toLowerCase());
+const METRICS: readonly XenClass[] = ['VM_metrics', 'host_metrics'];
+
+export class EventFeed {
+  private token = '';
+  private stopped = false;
+  private readonly abort = new AbortController();
+  private loop: Promise<void> | undefined;
+  private metricsTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly session: XenSession, private readonly model: XenModel, private readonly options: EventFeedOptions) {}
+
+  /** Loads everything once, then keeps following changes in the background. */
+  async start(): Promise<void> {
+    await this.load();
+    this.loop = this.follow();
+    if (this.options.metricsIntervalMs > 0) {
+      this.metricsTimer = setInterval(() => void this.pollMetrics(), this.options.metricsIntervalMs);
+      this.metricsTimer.unref();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.abort.abort();
+    if (this.metricsTimer) clearInterval(this.metricsTimer);
+    await this.loop;
+  }
+
+  private async load(): Promise<void> {
+    const result = await this.session.call('event.from', [SUBSCRIBED, '', new XmlRpcDouble(0)], { signal: this.abort.signal });
+    const { events, token } = decodeEventBatch(result);
+    const snapshot = new Map<XenClass, Map<string, XenRecord>>(XEN_CLASSES.map((c) => [c, new Map()]));
+    for (const c of events) if (c.record) snapshot.get(c.cls)?.set(c.ref, c.record);
+    this.model.replace(snapshot);
+    this.token = token;
+    this.model.state = 'live';
+    this.model.lastSync = Date.now();
+  }
+
+  private async follow(): Promise<void> {
+    let backoff = this.options.backoffMinMs;
+    while (!this.stopped) {
+      try {
+        const result = await this.session.call('event.from', [SUBSCRIBED, this.token, new XmlRpcDouble(this.options.eventTimeoutS)], {
+          timeoutMs: this.options.eventTimeoutS * 1000 + 15_000,
+          signal: this.abort.signal,
+        });
+        const { events, token } = decodeEventBatch(result);
+        this.model.apply(events);
+        this.token = token;
+        this.model.state = 'live';
+        this.model.lastSync = Date.now();
+        backoff = this.options.backoffMinMs;
+      } catch (err) {
+        if (this.stopped) return;
+        this.model.state = 'stale';
+        this.options.onError?.(err);
+        await sleep(backoff, this.abort.signal);
+        backoff = Math.min(backoff * 2, this.options.backoffMaxMs);
+        // Any failure may have lost events (a restarted xapi resets tokens): reload in full.
+        try {
+          if (err instanceof XenApiError && err.code === 'SESSION_INVALID') await this.session.ensure();
+          await this.load();
+        } catch (reloadErr) {
+          if (!this.stopped) this.options.onError?.(reloadErr);
+        }
+      }
+    }
+  }
+
+  private async pollMetrics(): Promise<void> {
+    try {
+      const snapshot = new Map<XenClass, Map<string, XenRecord>>();
+      for (const cls of METRICS) {
+        const all = await this.session.call(`${cls}.get_all_records`, [], { signal: this.abort.signal });
+        snapshot.set(cls, new Map(Object.entries(asStruct(all)).map(([ref, r]) => [ref, asStruct(r)])));
+      }
+      if (!this.stopped) this.model.replace(snapshot);
+    } catch (err) {
+      if (!this.stopped) this.options.onError?.(err);
+    }
+  }
+}
+
+/** event.from's answer → model changes (coalesced per object, in arrival order) and the next token. */
+export function decodeEventBatch(value: XenValue): { events: Change[]; token: string } {
+  const v = asStruct(value);
+  const raw = Array.isArray(v['events']) ? (v['events'] as readonly XenValue[]) : [];
+  const events: Change[] = [];
+  for (const e of raw) {
+    const ev = asStruct(e);
+    const cls = xenClassOf(String(ev['class'] ?? ''));
+    if (!cls) continue;
+    const ref = String(ev['ref'] ?? '');
+    const op = String(ev['operation'] ?? '');
+    const snap = ev['snapshot'];
+    if (op === 'del') events.push({ cls, ref, record: undefined });
+    else if (snap !== undefined) events.push({ cls, ref, record: asStruct(snap) });
+  }
+  return { events, token: String(v['token'] ?? '') };
+}
+
+function asStruct(v: XenValue | undefined): XenStruct {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) ? (v as XenStruct) : {};
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+}

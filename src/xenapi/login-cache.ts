@@ -1,0 +1,74 @@
+// Basic-auth credentials checked with session.login_with_password and remembered briefly
+// under a salted hash (never the password), so a polling client costs one login per expiry.
+// The session is the caller's own, for writes; it is logged out when the entry goes.
+import { createHash, randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { XenApiClient } from './client.js';
+import { XenApiError } from './errors.js';
+import { login } from './session.js';
+
+export interface UserSession {
+  readonly user: string;
+  readonly sessionRef: string;
+}
+
+export interface LoginCacheOptions {
+  readonly ttlMs: number;
+  readonly max: number;
+  readonly originator: string;
+}
+
+/** xapi's answers meaning "these credentials are not accepted". */
+const REJECTED = new Set(['SESSION_AUTHENTICATION_FAILED', 'SESSION_AUTHORIZATION_FAILED']);
+
+export class LoginCache {
+  private readonly salt = randomBytes(16);
+  private closing = false;
+  private readonly cache: LRUCache<string, UserSession, { user: string; password: string }>;
+
+  constructor(private readonly client: XenApiClient, options: LoginCacheOptions) {
+    this.cache = new LRUCache<string, UserSession, { user: string; password: string }>({
+      max: options.max,
+      ttl: options.ttlMs,
+      // lru-cache shares one login among concurrent requests with the same credentials.
+      fetchMethod: async (_key, _stale, { context }) => {
+        try {
+          const sessionRef = await login(this.client, context.user, context.password, options.originator);
+          return { user: context.user, sessionRef };
+        } catch (err) {
+          if (err instanceof XenApiError && REJECTED.has(err.code)) return undefined;
+          throw err;
+        }
+      },
+      dispose: (value) => {
+        if (!this.closing) void this.logout(value.sessionRef);
+      },
+    });
+  }
+
+  /** The user's session, or undefined when xapi rejects the credentials; throws when xapi cannot be asked. */
+  async login(user: string, password: string): Promise<UserSession | undefined> {
+    const key = createHash('sha256').update(this.salt).update(user).update('\0').update(password).digest('base64');
+    return this.cache.fetch(key, { context: { user, password } });
+  }
+
+  get size(): number {
+    return this.cache.size;
+  }
+
+  /** Logs every remembered session out (on shutdown). */
+  async close(): Promise<void> {
+    const refs = [...this.cache.values()].map((v) => v.sessionRef);
+    this.closing = true;
+    this.cache.clear();
+    await Promise.all(refs.map((r) => this.logout(r)));
+  }
+
+  private async logout(sessionRef: string): Promise<void> {
+    try {
+      await this.client.call('session.logout', [sessionRef], { timeoutMs: 2000 });
+    } catch {
+      // An expired or already-dead session needs no logout.
+    }
+  }
+}
