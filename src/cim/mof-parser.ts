@@ -1,11 +1,10 @@
 // Recursive-descent parser for DSP0004 (CIM 2.x) MOF: pragmas, qualifier types, classes and instances.
-import type {
-  ClassDecl, MethodDecl, ParameterDecl, PropertyDecl, Qualifier, QualifierValue, SourcePosition,
-} from './class.js';
+import type { ClassDecl, MethodDecl, ParameterDecl, PropertyDecl, Qualifier, QualifierValue } from './class.js';
+import { MofCursor } from './mof-cursor.js';
 import { describeToken, tokenize, type Token } from './mof-lexer.js';
 import { checkLiteral, MOF_DATA_TYPES, type Literal } from './mof-values.js';
 import {
-  MOF_FLAVORS, MOF_SCOPES, MofSyntaxError,
+  MOF_FLAVORS, MOF_SCOPES,
   type InstanceDecl, type InstancePropertyValue, type InstanceScalar, type InstanceValue, type MofDocument,
   type MofFlavor, type MofPragma, type MofScope, type QualifierTypeDecl,
 } from './mof-types.js';
@@ -31,10 +30,10 @@ interface TypeRef {
 
 const TYPE_LIST = MOF_DATA_TYPES.join(', ');
 
-class Parser {
-  private i = 0;
-
-  constructor(private readonly tokens: readonly Token[], private readonly file: string) {}
+class Parser extends MofCursor {
+  constructor(tokens: readonly Token[], private readonly file: string) {
+    super(tokens);
+  }
 
   document(): MofDocument {
     const pragmas: MofPragma[] = [];
@@ -134,6 +133,7 @@ class Parser {
     const methods: MethodDecl[] = [];
     const names = new Set<string>();
     while (!this.acceptPunct('}')) {
+      if (this.peek().kind === 'eof') this.fail(`'}' to close class ${nameTok.text}`);
       const featureQualifiers = this.isPunct('[') ? this.qualifierList() : [];
       const typeRef = this.typeRef('a property or method');
       const name = this.identifier('a property or method name');
@@ -214,6 +214,7 @@ class Parser {
     const properties: InstancePropertyValue[] = [];
     const names = new Set<string>();
     while (!this.acceptPunct('}')) {
+      if (this.peek().kind === 'eof') this.fail(`'}' to close the instance of ${className}`);
       const pq = this.isPunct('[') ? this.qualifierList() : [];
       const name = this.identifier('a property name');
       if (names.has(name.text.toLowerCase())) {
@@ -334,46 +335,5 @@ class Parser {
     this.next();
     this.punct(']');
     return { isArray: true, size: Number(t.value) };
-  }
-
-  // --- token helpers ---
-  private peek(): Token {
-    // tokenize() always ends with an eof token, and we never advance past it
-    return this.tokens[this.i] ?? (this.tokens[this.tokens.length - 1] as Token);
-  }
-  private next(): Token {
-    const t = this.peek();
-    if (t.kind !== 'eof') this.i++;
-    return t;
-  }
-  private isWord(word: string): boolean {
-    const t = this.peek();
-    return t.kind === 'identifier' && t.text.toLowerCase() === word;
-  }
-  private isPunct(c: string): boolean {
-    const t = this.peek();
-    return t.kind === 'punct' && t.text === c;
-  }
-  private acceptPunct(c: string): boolean {
-    if (!this.isPunct(c)) return false;
-    this.next();
-    return true;
-  }
-  private punct(c: string): void {
-    if (!this.acceptPunct(c)) this.fail(`'${c}'`);
-  }
-  private keyword(word: string): void {
-    if (!this.isWord(word)) this.fail(`'${word}'`);
-    this.next();
-  }
-  private identifier(what: string): Token {
-    if (this.peek().kind !== 'identifier') this.fail(what);
-    return this.next();
-  }
-  private fail(expected: string): never {
-    return this.failAt(this.peek(), expected, describeToken(this.peek()));
-  }
-  private failAt(t: Token | { pos: SourcePosition }, expected: string, found: string): never {
-    throw new MofSyntaxError(t.pos, expected, found);
   }
 }

@@ -48,7 +48,9 @@ function method(m: MethodDecl): string {
 
 function parameter(p: ParameterDecl): string {
   const pad = INDENT.repeat(3);
-  const qs = p.qualifiers.length > 0 ? `${qualifierList(p.qualifiers, pad)} ` : '';
+  const list = p.qualifiers.length > 0 ? qualifierList(p.qualifiers, pad) : '';
+  // a wrapped qualifier list gets the parameter on a line of its own
+  const qs = list === '' ? '' : list.includes('\n') ? `${list}\n${pad}` : `${list} `;
   return `${pad}${qs}${typeName(p)} ${p.name}${p.isArray ? `[${p.arraySize ?? ''}]` : ''}`;
 }
 

@@ -36,6 +36,7 @@ export class SchemaRegistry {
   private readonly ancestors = new Map<string, ReadonlySet<string>>();
   private readonly children = new Map<string, string[]>();
   private readonly order: string[] = [];
+  private readonly subclassCache = new Map<string, readonly string[]>();
 
   private constructor(
     readonly qualifierTypes: QualifierTypes,
@@ -52,7 +53,19 @@ export class SchemaRegistry {
       if (prev !== undefined) throw new SchemaError(c.position, `class ${c.name} is already declared${at(prev.position)}`);
       decls.set(c.name.toLowerCase(), c);
     }
-    const canonical = (name: string): string | undefined => decls.get(name.toLowerCase())?.name;
+    const lookup = {
+      canonical: (name: string): string | undefined => decls.get(name.toLowerCase())?.name,
+      // over declarations, so it works before the classes involved are resolved; `seen` stops at cycles
+      isA: (className: string, ancestorName: string): boolean => {
+        const seen = new Set<string>();
+        for (let d = decls.get(className.toLowerCase()); d !== undefined && !seen.has(d.name); ) {
+          if (d.name.toLowerCase() === ancestorName.toLowerCase()) return true;
+          seen.add(d.name);
+          d = d.superclass === undefined ? undefined : decls.get(d.superclass.toLowerCase());
+        }
+        return false;
+      },
+    };
     const visiting = new Set<string>();
     const visit = (decl: ClassDecl): ResolvedClass => {
       const key = decl.name.toLowerCase();
@@ -66,7 +79,7 @@ export class SchemaRegistry {
         if (sup === undefined) throw new SchemaError(decl.position, `class ${decl.name} has unknown superclass ${decl.superclass}`);
         parent = visit(sup);
       }
-      const cls = resolveClass(decl, parent, quals, canonical);
+      const cls = resolveClass(decl, parent, quals, lookup);
       reg.add(cls);
       return cls;
     };
@@ -95,19 +108,25 @@ export class SchemaRegistry {
     return this.ancestors.get(className.toLowerCase())?.has(ancestorName.toLowerCase()) ?? false;
   }
 
-  /** Subclasses depth-first, siblings sorted by name; [] for an unknown class. */
-  subclassesOf(name: string, opts: SubclassOptions = {}): string[] {
+  /** Subclasses depth-first, siblings sorted by name; [] for an unknown class. Answers are computed once. */
+  subclassesOf(name: string, opts: SubclassOptions = {}): readonly string[] {
+    const deep = opts.deep !== false;
+    const self = opts.includeSelf === true;
+    const key = `${name.toLowerCase()}|${deep}|${self}`;
+    const cached = this.subclassCache.get(key);
+    if (cached !== undefined) return cached;
     const cls = this.getClass(name);
-    if (cls === undefined) return [];
-    const out: string[] = opts.includeSelf === true ? [cls.name] : [];
+    const out: string[] = cls !== undefined && self ? [cls.name] : [];
     const walk = (n: string): void => {
       for (const child of this.children.get(n.toLowerCase()) ?? []) {
         out.push(child);
-        if (opts.deep !== false) walk(child);
+        if (deep) walk(child);
       }
     };
-    walk(cls.name);
-    return out;
+    if (cls !== undefined) walk(cls.name);
+    const frozen = Object.freeze(out);
+    if (cls !== undefined) this.subclassCache.set(key, frozen);
+    return frozen;
   }
 
   /**

@@ -40,11 +40,15 @@ export interface ResolvedClass {
   valueMap(member: string, parameter?: string): ValueMapLookup | undefined;
 }
 
-/** Canonical spelling of a class name, or undefined when the class does not exist. */
-export type ClassNames = (name: string) => string | undefined;
+/** What resolving one class needs to know about all the others (declared, not necessarily resolved yet). */
+export interface ClassLookup {
+  /** canonical spelling of a class name, or undefined when no such class is declared */
+  canonical(name: string): string | undefined;
+  isA(className: string, ancestorName: string): boolean;
+}
 
 export function resolveClass(
-  decl: ClassDecl, parent: ResolvedClass | undefined, quals: QualifierTypes, canonical: ClassNames,
+  decl: ClassDecl, parent: ResolvedClass | undefined, quals: QualifierTypes, classes: ClassLookup,
 ): ResolvedClass {
   const cls = decl.name;
   const inheritedQs = parent !== undefined ? quals.propagated(parent.qualifiers) : [];
@@ -56,7 +60,7 @@ export function resolveClass(
 
   const refTarget = (refClass: string | undefined, owner: string, pos: PropertyDecl['position']): { refClass?: string } => {
     if (refClass === undefined) return {};
-    const found = canonical(refClass);
+    const found = classes.canonical(refClass);
     if (found === undefined) throw new SchemaError(pos, `${owner} refers to unknown class ${refClass}`);
     return { refClass: found };
   };
@@ -70,6 +74,10 @@ export function resolveClass(
     const ref = refTarget(p.refClass, owner, p.position);
     if (prev !== undefined && (prev.type !== p.type || prev.isArray !== p.isArray)) {
       throw new SchemaError(p.position, `${owner} overrides ${prev.declaredIn}.${prev.name} with a different type`);
+    }
+    // an overriding reference may narrow its class, never widen or change it
+    if (prev?.refClass !== undefined && ref.refClass !== undefined && !classes.isA(ref.refClass, prev.refClass)) {
+      throw new SchemaError(p.position, `${owner} refers to ${ref.refClass}, which is not a ${prev.refClass} as in ${prev.declaredIn}`);
     }
     return { ...p, ...ref };
   });
@@ -164,7 +172,8 @@ function flatten<D extends Member>(
       throw new SchemaError(d.position, `${owner} overrides ${d.name}, which no superclass of ${cls} declares`);
     }
     const added = prepare(d, prev);
-    const merged: D = { ...added, qualifiers: quals.merge(prev.qualifiers, added.qualifiers, d.position, owner) };
+    // the member keeps the spelling its ancestor gave it
+    const merged: D = { ...added, name: prev.name, qualifiers: quals.merge(prev.qualifiers, added.qualifiers, d.position, owner) };
     out[i] = { ...merged, classOrigin: prev.classOrigin, declaredIn: cls, propagated: false };
   }
   return out;

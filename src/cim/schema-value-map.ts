@@ -15,8 +15,10 @@ export interface ValueMapLookup {
   readonly entries: readonly ValueMapEntry[];
   /** Text for a value: an exact entry first, then a bounded range, then "..". */
   get(value: string | number | bigint): string | undefined;
-  /** Whether the ValueMap admits the value (reserved ranges count). */
+  /** Whether the ValueMap admits the value; reserved ranges such as ".." count. */
   has(value: string | number | bigint): boolean;
+  /** Whether the value has an entry of its own, not just a range: what a request may use with a known meaning. */
+  listed(value: string | number | bigint): boolean;
 }
 
 interface Range {
@@ -60,13 +62,18 @@ export function buildValueMap(
     const hit = exact.get(v) ?? ranges.find((r) => (r.min === undefined || v >= r.min) && (r.max === undefined || v <= r.max))?.text;
     return hit ?? rest;
   };
-  return { entries, get, has: (v) => get(v) !== undefined };
+  const listed = (value: string | number | bigint): boolean => {
+    const v = toBigInt(value);
+    return v !== undefined && exact.has(v);
+  };
+  return { entries, get, has: (v) => get(v) !== undefined, listed };
 }
 
 function stringLookup(entries: readonly ValueMapEntry[]): ValueMapLookup {
   const map = new Map(entries.map((e) => [e.value, e.text]));
   const get = (v: string | number | bigint): string | undefined => map.get(String(v));
-  return { entries, get, has: (v) => map.has(String(v)) };
+  const has = (v: string | number | bigint): boolean => map.has(String(v));
+  return { entries, get, has, listed: has };
 }
 
 function stringArray(v: unknown): readonly string[] | undefined {
