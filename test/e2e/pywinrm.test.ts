@@ -1,0 +1,56 @@
+// pywinrm (Debian's python3-winrm) drives Enumerate and Pull through its own Basic-auth transport.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { allRecords, field, guests, xenSession } from '../helpers/xenapi.js';
+import { CS_URI } from '../helpers/wsman-client.js';
+import { DEBIAN_PYTHON, havePywinrm, missingClient } from '../helpers/real-clients.js';
+
+const SCRIPT = fileURLToPath(new URL('../clients/pywinrm_enumerate.py', import.meta.url));
+const skip = havePywinrm() ? false : missingClient('pywinrm', 'python3-winrm');
+
+function run(args: string[]): Promise<{ names?: string[]; requests?: number; error?: string; kind?: string }> {
+  return new Promise((resolve, reject) => {
+    // pywinrm 0.3.0 takes TLS verification from these variables; keep them out of its way.
+    const env = { ...process.env };
+    delete env['REQUESTS_CA_BUNDLE'];
+    delete env['CURL_CA_BUNDLE'];
+    const p = spawn(DEBIAN_PYTHON, [SCRIPT, ...args], { env });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    p.on('error', reject);
+    p.on('close', (code) => {
+      try {
+        resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as { names?: string[] });
+      } catch {
+        reject(new Error(`pywinrm script exited ${code}: ${out}\n${err}`));
+      }
+    });
+  });
+}
+
+t.test('pywinrm enumerates every computer system, pulling until the end', { skip }, async (t) => {
+  const stack: Stack = await startStack();
+  t.teardown(() => stack.close());
+  const x = await xenSession(stack.sim.url);
+  const vms = guests(await allRecords(x.session, 'VM'));
+  const hosts = await allRecords(x.session, 'host');
+  await x.close();
+  const expected = new Set([...[...vms.values()].map((v) => field(v, 'uuid')), ...[...hosts.values()].map((h) => field(h, 'uuid'))]);
+
+  const result = await run([stack.endpoint, 'monitor', 'monitor', CS_URI, '2']);
+  t.equal(result.error, undefined, result.error ?? '');
+  t.same(new Set(result.names), expected);
+  t.equal(result.names?.length, expected.size);
+  t.ok((result.requests ?? 0) > 2, 'the Enumerate was followed by Pulls');
+
+  const denied = await run([stack.endpoint, 'root', 'not-the-password', CS_URI]);
+  t.equal(denied.kind, 'InvalidCredentialsError', 'a wrong password is a 401 that pywinrm recognises');
+
+  const fault = await run([stack.endpoint, 'root', 'xenroot', 'http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_Nothing']);
+  t.equal(fault.kind, 'WinRMError', 'a fault body is parsed by pywinrm');
+  t.match(fault.error, /DestinationUnreachable|resource URI/);
+});
