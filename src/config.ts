@@ -39,7 +39,7 @@ export const OPTIONS = {
   'http-port': { env: 'WSMAN_HTTP_PORT', default: '5985', help: 'HTTP port for /wsman (0 picks a free port)' },
   'xapi-url': { env: 'XAPI_URL', help: 'URL of a real or external xapi, e.g. https://xs01 (default: start the embedded simulator)' },
   'xapi-user': { env: 'XAPI_USER', default: 'root', help: 'user of the service session that feeds the cache' },
-  'xapi-password': { env: 'XAPI_PASSWORD', help: "its password (default for the embedded simulator: xenroot)" },
+  'xapi-password': { env: 'XAPI_PASSWORD', default: 'xenroot', help: "its password (the simulator's root password by default)" },
   'xapi-insecure-tls': { env: 'XAPI_INSECURE_TLS', flag: true, help: "accept xapi's self-signed TLS certificate" },
   'xapi-timeout': { env: 'XAPI_TIMEOUT_MS', default: '30000', help: 'deadline of one XenAPI call, in ms' },
   'sim-vms': { env: 'SIM_VMS', default: '5', help: 'guest VMs in the embedded simulator' },
@@ -99,7 +99,6 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Gat
   const xapiUrl = get('xapi-url');
   if (xapiUrl !== undefined && !/^https?:\/\/[^/]+/.test(xapiUrl)) throw new ConfigError(`--xapi-url must be an http:// or https:// URL, not "${xapiUrl}"`);
   const xapiPassword = get('xapi-password');
-  if (xapiUrl !== undefined && xapiPassword === undefined) throw new ConfigError('--xapi-password (or XAPI_PASSWORD) is needed with --xapi-url');
   const enumTtl = num('enum-ttl', 1000);
   return {
     help: values['help'] === true,

@@ -1,0 +1,132 @@
+// The commands a newcomer runs: the built gateway (`npm start`) and simulator (`npm run sim`)
+// as processes, their `listening` lines, options and environment, and a clean stop on signals.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { ACTIONS, bodyOf, CS_URI, enumerateAll, envelope, identifyEnvelope, NS, findOne, post, prop, ROOT } from '../helpers/wsman-client.js';
+
+const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url));
+const MAIN = `${ROOT_DIR}dist/main.js`;
+const SIM = `${ROOT_DIR}dist/sim/main.js`;
+
+interface Running {
+  readonly proc: ChildProcessWithoutNullStreams;
+  readonly url: string;
+  readonly output: () => string;
+}
+
+function start(script: string, args: string[], env: Record<string, string> = {}): Promise<Running> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [script, ...args], { cwd: ROOT_DIR, env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`no listening line within 20 s:\n${out}\n${err}`)), 20_000);
+    proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    proc.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /^listening (\S+)$/m.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve({ proc, url: m[1], output: () => out });
+      }
+    });
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited ${code} before listening:\n${out}\n${err}`));
+    });
+  });
+}
+
+function exitOf(proc: ChildProcessWithoutNullStreams): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (proc.exitCode !== null) resolve(proc.exitCode);
+    else proc.once('exit', (code) => resolve(code));
+  });
+}
+
+function runToEnd(script: string, args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const proc = spawn(process.execPath, [script, ...args], { cwd: ROOT_DIR });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    proc.on('exit', (code) => resolve({ code, out, err }));
+  });
+}
+
+t.before(() => {
+  if (!existsSync(MAIN)) throw new Error('dist/ is missing: `npm test` builds it first (pretest); run `npm run build`');
+});
+
+t.test('the gateway on the embedded simulator prints its endpoint, users and a wsman command, and stops on SIGTERM', async (t) => {
+  const gw = await start(MAIN, ['--http-port', '0', '--sim-vms', '3']);
+  t.match(gw.url, /^http:\/\/127\.0\.0\.1:\d+\/wsman$/);
+  const out = gw.output();
+  t.match(out, /user root, password xenroot \(pool-admin\)/);
+  t.match(out, /user monitor, password monitor \(read-only\)/);
+  t.match(out, /wsman enumerate http:\/\/schemas\.dmtf\.org\/wbem\/wscim\/1\/cim-schema\/2\/CIM_ComputerSystem -h 127\.0\.0\.1 -P \d+ -u root -p xenroot/);
+  const id = await post(gw.url, identifyEnvelope(), undefined);
+  t.equal(id.status, 200);
+  const { items } = await enumerateAll(gw.url, ROOT, CS_URI, { optimize: true, maxElements: 50 });
+  t.equal(items.length, 3 + 1, '--sim-vms 3 gives three guests plus the host');
+  gw.proc.kill('SIGTERM');
+  t.equal(await exitOf(gw.proc), 0, 'clean exit on SIGTERM');
+});
+
+t.test('environment variables configure it too, and SIGINT stops it', async (t) => {
+  const gw = await start(MAIN, [], { WSMAN_HTTP_PORT: '0', SIM_VMS: '1' });
+  const { items } = await enumerateAll(gw.url, ROOT, CS_URI, { optimize: true, maxElements: 50 });
+  t.equal(items.length, 2);
+  gw.proc.kill('SIGINT');
+  t.equal(await exitOf(gw.proc), 0, 'clean exit on SIGINT');
+});
+
+t.test('the simulator runs alone, and the gateway reaches it with --xapi-url', async (t) => {
+  const sim = await start(SIM, ['--port', '0', '--vms', '12']);
+  t.match(sim.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  const gw = await start(MAIN, ['--http-port', '0', '--xapi-url', sim.url]);
+  t.notMatch(gw.output(), /embedded simulator/, 'no embedded simulator is started');
+  const { items } = await enumerateAll(gw.url, ROOT, CS_URI, { optimize: true, maxElements: 5 });
+  t.equal(items.length, 12 + 1);
+  const vm = items.find((i) => i.name === 'Xen_ComputerSystem')!;
+  const get = await post(gw.url, envelope({ action: ACTIONS.get, resourceUri: CS_URI, selectors: { Name: prop(vm, 'Name')! } }), ROOT);
+  t.equal(prop(bodyOf(get)!, 'Name'), prop(vm, 'Name'));
+  gw.proc.kill('SIGTERM');
+  sim.proc.kill('SIGTERM');
+  t.equal(await exitOf(gw.proc), 0);
+  t.equal(await exitOf(sim.proc), 0);
+});
+
+t.test('--help documents every option with its environment variable', async (t) => {
+  const r = await runToEnd(MAIN, ['--help']);
+  t.equal(r.code, 0);
+  for (const opt of ['--host', '--http-port', '--xapi-url', '--xapi-user', '--xapi-password', '--sim-vms']) t.match(r.out, opt);
+  for (const env of ['WSMAN_HOST', 'WSMAN_HTTP_PORT', 'XAPI_URL', 'XAPI_USER', 'XAPI_PASSWORD', 'SIM_VMS']) t.match(r.out, env);
+  const sim = await runToEnd(SIM, ['--help']);
+  t.equal(sim.code, 0);
+  t.match(sim.out, /--vms/);
+});
+
+t.test('bad options are refused with the usage text', async (t) => {
+  const r = await runToEnd(MAIN, ['--http-port', 'eighty']);
+  t.equal(r.code, 2);
+  t.match(r.err, /--http-port must be a whole number/);
+  const u = await runToEnd(MAIN, ['--no-such-option']);
+  t.equal(u.code, 2);
+  t.match(u.err, /Usage/);
+});
+
+t.test('an unreachable xapi is reported, not hung on', async (t) => {
+  const r = await runToEnd(MAIN, ['--http-port', '0', '--xapi-url', 'http://127.0.0.1:1', '--xapi-timeout', '2000']);
+  t.equal(r.code, 1);
+  t.match(r.err, /cannot load the model from XenAPI at http:\/\/127\.0\.0\.1:1/);
+});
+
+t.test('the response header of a served request names the gateway endpoint as anonymous reply', async (t) => {
+  const gw = await start(MAIN, ['--http-port', '0', '--sim-vms', '0']);
+  t.teardown(() => void gw.proc.kill('SIGTERM'));
+  const r = await post(gw.url, envelope({ action: ACTIONS.enumerate, resourceUri: CS_URI, body: '<wsen:Enumerate/>' }), ROOT);
+  t.equal(findOne(r.xml, NS.WSA, 'To')?.text, 'http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous');
+});
