@@ -28,6 +28,10 @@ export function decodeRequest(env: Envelope, limits: DecodeLimits): WsmanRequest
   if (headers.replyTo !== undefined && headers.replyTo !== WSA_ANONYMOUS) {
     throw new WsmanFault('wsman:UnsupportedFeature', { detail: 'AddressingMode', reason: 'Only the anonymous ReplyTo address is supported.' });
   }
+  if (headers.fragmentTransfer !== undefined) {
+    // DSP0226 R7.7-1: a service without fragment-level access says so rather than answer in full.
+    throw new WsmanFault('wsman:UnsupportedFeature', { detail: 'FragmentLevelAccess', reason: 'Fragment-level access is not supported yet.' });
+  }
   const base = { action, messageId, headers };
   switch (action) {
     case ACTION.GET:

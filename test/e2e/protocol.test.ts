@@ -1,0 +1,95 @@
+// Protocol details real clients depend on: URI query selectors, namespaces, encodings,
+// content types, estimates, batching limits, health.
+import t from 'tap';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { allRecords, field, guests, xenSession } from '../helpers/xenapi.js';
+import { ACTIONS, bodyOf, CS_URI, enumerateBody, envelope, faultOf, findOne, NS, post, prop, pullBody, ROOT } from '../helpers/wsman-client.js';
+
+let stack: Stack;
+let vm: string;
+t.before(async () => {
+  stack = await startStack({ sim: { vms: 40 } });
+  const x = await xenSession(stack.sim.url);
+  vm = field([...guests(await allRecords(x.session, 'VM')).values()][0]!, 'uuid');
+  await x.close();
+});
+t.teardown(() => stack.close());
+
+t.test("selectors written into the ResourceURI (wsmancli '?K=V&K2=V2', winrm '?K=V+K2=V2')", async (t) => {
+  for (const uri of [`${CS_URI}?CreationClassName=Xen_ComputerSystem&Name=${vm}`, `${CS_URI}?CreationClassName=Xen_ComputerSystem+Name=${vm}`, `${CS_URI}?__cimnamespace=root%2Fcimv2&Name=${vm}`]) {
+    const r = await post(stack.endpoint, envelope({ action: ACTIONS.get, resourceUri: uri }), ROOT);
+    t.equal(r.status, 200, uri);
+    t.equal(prop(bodyOf(r)!, 'Name'), vm);
+  }
+});
+
+t.test('__cimnamespace: root/cimv2 in either spelling; other namespaces', async (t) => {
+  const get = (ns: string) => post(stack.endpoint, envelope({ action: ACTIONS.get, resourceUri: CS_URI, selectors: { __cimnamespace: ns, Name: vm } }), ROOT);
+  t.equal((await get('root/cimv2')).status, 200);
+  t.equal((await get('root\\cimv2')).status, 200);
+  const interop = await get('root/interop');
+  t.equal(faultOf(interop)?.subcode, 'wsa:DestinationUnreachable', 'no computer systems in root/interop');
+  const bogus = await get('root/nowhere');
+  t.equal(faultOf(bogus)?.subcode, 'wsman:InvalidSelectors');
+  t.equal(faultOf(bogus)?.detail, 'http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/InvalidValue');
+});
+
+t.test('text/xml is accepted as well as application/soap+xml', async (t) => {
+  const r = await post(stack.endpoint, envelope({ action: ACTIONS.get, resourceUri: CS_URI, selectors: { Name: vm } }), ROOT, 'text/xml; charset="utf-8"');
+  t.equal(r.status, 200);
+});
+
+t.test('UTF-16 big-endian and little-endian requests are answered in kind; bad bytes and charsets are faults', async (t) => {
+  const xml = envelope({ action: ACTIONS.get, resourceUri: CS_URI, selectors: { Name: vm } });
+  const le = Buffer.from(`\ufeff${xml.replace('UTF-8', 'UTF-16')}`, 'utf16le');
+  const be = Buffer.from(le).swap16();
+  for (const [body, label] of [[le, 'LE'], [be, 'BE']] as const) {
+    const res = await fetch(stack.endpoint, { method: 'POST', body, headers: { 'Content-Type': 'application/soap+xml;charset=UTF-16', Authorization: `Basic ${Buffer.from('root:xenroot').toString('base64')}` } });
+    t.equal(res.status, 200, label);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    t.same([...bytes.subarray(0, 2)], label === 'LE' ? [0xff, 0xfe] : [0xfe, 0xff], `${label} BOM in the reply`);
+    const text = (label === 'LE' ? bytes : Buffer.from(bytes).swap16()).subarray(2).toString('utf16le');
+    t.match(text, new RegExp(vm));
+  }
+  const broken = await post(stack.endpoint, Buffer.concat([Buffer.from(xml.slice(0, 200)), Buffer.from([0xc3, 0x28]), Buffer.from(xml.slice(200))]), ROOT);
+  t.equal(faultOf(broken)?.subcode, 'wsman:EncodingLimit');
+  const latin = await post(stack.endpoint, xml, ROOT, 'application/soap+xml;charset=ISO-8859-1');
+  t.equal(faultOf(latin)?.detail, 'http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/CharacterSet');
+});
+
+t.test('RequestTotalItemsCountEstimate on Enumerate and Pull', async (t) => {
+  const est = '<wsman:RequestTotalItemsCountEstimate/>';
+  const en = await post(stack.endpoint, envelope({ action: ACTIONS.enumerate, resourceUri: CS_URI, body: enumerateBody({ optimize: true, maxElements: 10 }), extraHeaders: est }), ROOT);
+  t.equal(findOne(en.xml, NS.WSMAN, 'TotalItemsCountEstimate')?.text, '41', '40 guests and the host');
+  const ctx = findOne(bodyOf(en), NS.WSEN, 'EnumerationContext')!.text;
+  const pull = await post(stack.endpoint, envelope({ action: ACTIONS.pull, resourceUri: CS_URI, body: pullBody(ctx, 10), extraHeaders: est }), ROOT);
+  t.equal(findOne(pull.xml, NS.WSMAN, 'TotalItemsCountEstimate')?.text, '21', 'what is left after this batch');
+});
+
+t.test('a batch stops at MaxEnvelopeSize and the rest comes in the next Pull', async (t) => {
+  const limit = '<wsman:MaxEnvelopeSize s:mustUnderstand="true">8192</wsman:MaxEnvelopeSize>';
+  const en = await post(stack.endpoint, envelope({ action: ACTIONS.enumerate, resourceUri: CS_URI, body: enumerateBody({ optimize: true, maxElements: 100 }), extraHeaders: limit }), ROOT);
+  t.equal(en.status, 200);
+  t.ok(Buffer.byteLength(en.text) <= 8192, `response of ${Buffer.byteLength(en.text)} bytes fits in 8192`);
+  const n = findOne(bodyOf(en), NS.WSMAN, 'Items')!.children.length;
+  t.ok(n > 0 && n < 41, `a partial batch (${n} items)`);
+  let ctx = findOne(bodyOf(en), NS.WSEN, 'EnumerationContext')!.text;
+  let total = n;
+  while (ctx) {
+    const p = await post(stack.endpoint, envelope({ action: ACTIONS.pull, resourceUri: CS_URI, body: pullBody(ctx, 100), extraHeaders: limit }), ROOT);
+    t.ok(Buffer.byteLength(p.text) <= 8192);
+    total += findOne(bodyOf(p), NS.WSEN, 'Items')?.children.length ?? 0;
+    ctx = findOne(bodyOf(p), NS.WSEN, 'EnumerationContext')?.text ?? '';
+  }
+  t.equal(total, 41, 'nothing lost between batches');
+});
+
+t.test('GET /health reports a live model', async (t) => {
+  const res = await fetch(stack.endpoint.replace('/wsman', '/health'));
+  t.equal(res.status, 200);
+  const body = (await res.json()) as { status: string; model: string };
+  t.equal(body.status, 'ok');
+  t.equal(body.model, 'live');
+  const nf = await fetch(stack.endpoint.replace('/wsman', '/nothing'));
+  t.equal(nf.status, 404);
+});
