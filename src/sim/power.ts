@@ -2,7 +2,6 @@
 // the template/snapshot/control-domain exceptions, and allowed_operations derived from them.
 // The order of checks matters because clients see only the first error: blocked operations,
 // then power state, then template, snapshot and control domain.
-import { XenFailure } from './errors.js';
 import type { VmRecord } from './records-vm.js';
 
 export type PowerState = 'Halted' | 'Paused' | 'Running' | 'Suspended';
@@ -124,51 +123,83 @@ function allowedPowerStates(vm: VmRecord, op: VmOperation): readonly PowerState[
   return POWER_STATES[op];
 }
 
+/** An API error as [code, ...params]; a plain array, because allowed_operations evaluates
+ *  thousands of these during seeding and Error objects (with stack traces) are costly. */
+export type Failure = readonly [code: string, ...params: string[]];
+
 /** The first error xapi would raise for `op` on this VM, or undefined when it is allowed. */
-export function operationError(vm: VmRecord, ref: string, op: VmOperation): XenFailure | undefined {
+export function operationError(vm: VmRecord, ref: string, op: VmOperation): Failure | undefined {
   const blocked = vm.blocked_operations[op];
-  if (blocked !== undefined) return new XenFailure('OPERATION_BLOCKED', [ref, blocked]);
+  if (blocked !== undefined) return ['OPERATION_BLOCKED', ref, blocked];
 
   const states = allowedPowerStates(vm, op);
   const actual = vm.power_state as PowerState;
   if (!states.includes(actual)) {
     const expected = states.map((s) => s.toLowerCase()).join(', ');
-    return new XenFailure('VM_BAD_POWER_STATE', [ref, expected, actual.toLowerCase()]);
+    return ['VM_BAD_POWER_STATE', ref, expected, actual.toLowerCase()];
   }
   if (vm.is_a_template && !vm.is_a_snapshot) {
     const isDefault = vm.is_default_template || vm.other_config['default_template'] === 'true';
     const allowed = TEMPLATE_OPS.has(op) || ((op === 'destroy' || op === 'migrate_send') && !isDefault);
-    if (!allowed) return new XenFailure('VM_IS_TEMPLATE', [ref, op]);
+    if (!allowed) return ['VM_IS_TEMPLATE', ref, op];
   }
-  if (vm.is_a_snapshot && !SNAPSHOT_OPS.has(op)) return new XenFailure('VM_IS_SNAPSHOT', [ref, op]);
-  if (op === 'provision' && !vm.is_a_template) return new XenFailure('ONLY_PROVISION_TEMPLATE');
-  if (op === 'revert' && !vm.is_a_snapshot) return new XenFailure('ONLY_REVERT_SNAPSHOT');
+  if (vm.is_a_snapshot && !SNAPSHOT_OPS.has(op)) return ['VM_IS_SNAPSHOT', ref, op];
+  if (op === 'provision' && !vm.is_a_template) return ['ONLY_PROVISION_TEMPLATE'];
+  if (op === 'revert' && !vm.is_a_snapshot) return ['ONLY_REVERT_SNAPSHOT'];
   if (vm.is_control_domain) {
     if ((op === 'changing_VCPUs' || op === 'destroy') && vm.domid === '0') {
-      return new XenFailure('OPERATION_NOT_ALLOWED', ['This operation is not allowed on dom0']);
+      return ['OPERATION_NOT_ALLOWED', 'This operation is not allowed on dom0'];
     }
     if (!CONTROL_DOMAIN_OPS.has(op)) {
-      return new XenFailure('OPERATION_NOT_ALLOWED', ['This operation is not allowed on a control domain']);
+      return ['OPERATION_NOT_ALLOWED', 'This operation is not allowed on a control domain'];
     }
   }
   // Quiesced snapshots need guest-agent features, and the simulator has no guest metrics.
-  if (op === 'snapshot_with_quiesce') return new XenFailure('VM_SNAPSHOT_WITH_QUIESCE_NOT_SUPPORTED', [ref]);
+  if (op === 'snapshot_with_quiesce') return ['VM_SNAPSHOT_WITH_QUIESCE_NOT_SUPPORTED', ref];
   return undefined;
 }
 
-/** VM.allowed_operations as xapi computes it (its fold prepends, hence the reversed order). */
-export function allowedOperations(vm: VmRecord, ref: string): string[] {
+const ALLOWED_CACHE = new Map<string, readonly string[]>();
+
+/**
+ * VM.allowed_operations as xapi computes it (its fold prepends, hence the reversed order).
+ * The answer depends only on a few flags, so it is computed once per combination and shared
+ * (frozen) between VMs; that matters when seeding tens of thousands of VMs.
+ */
+export function allowedOperations(vm: VmRecord, ref: string): readonly string[] {
+  const isDefault = vm.is_default_template || vm.other_config['default_template'] === 'true';
+  const key = Object.keys(vm.blocked_operations).length > 0
+    ? undefined
+    : `${vm.power_state}|${vm.is_a_template}|${isDefault}|${vm.is_a_snapshot}|${vm.is_control_domain}|${vm.domid === '0'}`;
+  const cached = key === undefined ? undefined : ALLOWED_CACHE.get(key);
+  if (cached !== undefined) return cached;
   const out: string[] = [];
   for (const op of LISTED_OPS) if (operationError(vm, ref, op) === undefined) out.push(op);
-  return out.reverse();
+  const result = Object.freeze(out.reverse());
+  if (key !== undefined) ALLOWED_CACHE.set(key, result);
+  return result;
 }
+
+const frozen = (ops: string[]): readonly string[] => Object.freeze(ops);
+const VBD_OPS = {
+  diskOn: frozen(['unplug', 'unplug_force']),
+  diskOff: frozen(['attach']),
+  cdOn: frozen(['eject', 'unplug', 'unplug_force']),
+  cdOff: frozen(['eject', 'attach']),
+  emptyCdOn: frozen(['insert', 'unplug', 'unplug_force']),
+  emptyCdOff: frozen(['insert', 'attach']),
+};
 
 /** VBD.allowed_operations for an attached or detached device. */
-export function vbdAllowedOperations(attached: boolean, isCd: boolean, empty: boolean): string[] {
-  const media = isCd ? [empty ? 'insert' : 'eject'] : [];
-  return attached ? [...media, 'unplug', 'unplug_force'] : [...media, 'attach'];
+export function vbdAllowedOperations(attached: boolean, isCd: boolean, empty: boolean): readonly string[] {
+  if (!isCd) return attached ? VBD_OPS.diskOn : VBD_OPS.diskOff;
+  if (empty) return attached ? VBD_OPS.emptyCdOn : VBD_OPS.emptyCdOff;
+  return attached ? VBD_OPS.cdOn : VBD_OPS.cdOff;
 }
 
-export function vifAllowedOperations(attached: boolean): string[] {
-  return attached ? ['unplug', 'unplug_force'] : ['attach'];
+const VIF_ON = frozen(['unplug', 'unplug_force']);
+const VIF_OFF = frozen(['attach']);
+
+export function vifAllowedOperations(attached: boolean): readonly string[] {
+  return attached ? VIF_ON : VIF_OFF;
 }

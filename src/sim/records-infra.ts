@@ -2,8 +2,13 @@
 // Same scheme as records-vm.ts: the factory is the single list of fields.
 import { NEVER, NULL_REF, type DateTime, type StrMap } from './values.js';
 
-const strs = (): string[] => [];
-const map = (): StrMap => ({});
+// Collection fields are readonly and start as shared frozen empties: changes replace the
+// whole value (copy on write), which keeps a 50,000-VM fixture from allocating a million
+// empty maps and keeps cached encodings honest.
+const NO_STRS: readonly string[] = Object.freeze([]);
+const NO_MAP: Readonly<StrMap> = Object.freeze({});
+const strs = (): readonly string[] => NO_STRS;
+const map = (): Readonly<StrMap> => NO_MAP;
 const never = (): DateTime => NEVER;
 
 export function poolDefaults() {
@@ -113,7 +118,7 @@ export function hostDefaults() {
     ssl_legacy: false,
     guest_VCPUs_params: map(),
     display: 'enabled',
-    virtual_hardware_platform_versions: ['0', '1', '2'],
+    virtual_hardware_platform_versions: ['0', '1', '2'] as readonly string[],
     control_domain: NULL_REF,
     updates_requiring_reboot: strs(),
     features: strs(),

@@ -164,6 +164,7 @@ function seedStorage(tx: Transaction, host: string) {
       other_config: s.other,
       sm_config: s.sm,
       is_tools_sr: s.tools === true,
+      VDIs: [],
     });
     refs[s.key] = sr;
   }

@@ -88,7 +88,7 @@ export function seedDom0(ctx: SeedContext): string {
     vm.other_config = { storage_driver_domain: ref, is_system_domain: 'true', perfmon: '<config><variable><name value="fs_usage"/></variable></config>' };
     vm.allowed_operations = allowedOperations(vm, ref);
   }
-  store.get('host', infra.host)?.resident_VMs.push(ref);
+  ctx.resident.push(ref);
   tx.update('host', infra.host, { control_domain: ref });
   ctx.liveMemory += memory + memoryOverhead(memory, 16);
   return ref;
@@ -184,12 +184,13 @@ export function seedSnapshot(ctx: SeedContext, web01: string): string {
   const snap = addGuest(ctx, spec);
   const taken = seedTime(-2 * 86400);
   tx.update('VM', snap, { is_a_template: true, is_a_snapshot: true, snapshot_of: web01, snapshot_time: taken, transportable_snapshot_id: '', PV_bootloader: '' });
-  source?.snapshots.push(snap);
+  if (source !== undefined) tx.update('VM', web01, { snapshots: [...source.snapshots, snap] });
   const snapRec = store.get('VM', snap);
   const snapVbd = snapRec === undefined ? undefined : store.get('VBD', snapRec.VBDs[0] ?? NULL_REF);
   if (snapVbd !== undefined && sourceDisk !== undefined) {
     tx.update('VDI', snapVbd.VDI, { is_a_snapshot: true, snapshot_of: sourceDisk.VDI, snapshot_time: taken, name_label: 'web-01 0' });
-    store.get('VDI', sourceDisk.VDI)?.snapshots.push(snapVbd.VDI);
+    const sourceVdi = store.get('VDI', sourceDisk.VDI);
+    if (sourceVdi !== undefined) tx.update('VDI', sourceDisk.VDI, { snapshots: [...sourceVdi.snapshots, snapVbd.VDI] });
   }
   finishStaticVm(ctx, snap);
   return snap;

@@ -1,7 +1,7 @@
 // Seeds a store with the default fixture in one transaction (generation 1), so a token ""
 // event.from returns exactly one `add` per object.
 import { HOST_MEMORY_OVERHEAD, seedInfra } from './seed-infra.js';
-import { bytes, GiB, type SeedContext } from './seed-context.js';
+import { bytes, GiB, linkAll, newSeedContext } from './seed-context.js';
 import { seedDom0, seedGuests, seedSnapshot, seedTemplates } from './seed-vms.js';
 import type { Store } from './store.js';
 
@@ -21,15 +21,15 @@ const MIN_HOST_MEMORY = 128 * GiB;
 
 /** Seeds `store` (which must be empty) with dom0, templates, a snapshot and `vms` guests. */
 export function seedFixture(store: Store, vms: number): World {
-  if (store.generation !== 0) throw new Error('seedFixture needs an empty store');
-  return store.transact((tx) => {
+  return store.load((tx) => {
     const infra = seedInfra(tx, MIN_HOST_MEMORY);
-    const ctx: SeedContext = { store, tx, infra, nextDomid: 8, liveMemory: 0 };
+    const ctx = newSeedContext(store, tx, infra);
     const dom0 = seedDom0(ctx);
     seedTemplates(ctx);
     const guests = seedGuests(ctx, vms);
     const web01 = guests[0];
     if (web01 !== undefined) seedSnapshot(ctx, web01);
+    linkAll(ctx);
     // A host with thousands of running guests gets enough RAM for them (rounded up to 64 GiB).
     const needed = (ctx.liveMemory + HOST_MEMORY_OVERHEAD) * 1.25;
     const total = Math.max(MIN_HOST_MEMORY, Math.ceil(needed / (64 * GiB)) * 64 * GiB);

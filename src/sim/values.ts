@@ -9,8 +9,13 @@
 export class DateTime {
   constructor(readonly iso: string) {}
 
-  static fromDate(d: Date): DateTime {
-    return new DateTime(d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z'));
+  static fromMillis(ms: number): DateTime {
+    const d = new Date(ms);
+    const p2 = (n: number): string => (n < 10 ? '0' : '') + n;
+    return new DateTime(
+      `${d.getUTCFullYear()}${p2(d.getUTCMonth() + 1)}${p2(d.getUTCDate())}T` +
+        `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}Z`,
+    );
   }
 }
 

@@ -43,7 +43,17 @@ export interface RawResponse {
   readonly body: string;
 }
 
-export function rawPost(url: string, body: string, path = '/'): Promise<RawResponse> {
+export async function rawPost(url: string, body: string, path = '/'): Promise<RawResponse> {
+  const r = await post(url, body, path);
+  return { status: r.status, headers: r.headers, body: r.body.toString('utf8') };
+}
+
+/** The response body as bytes, for large answers where decoding to a string would dominate. */
+export async function rawPostBytes(url: string, body: string): Promise<Buffer> {
+  return (await post(url, body, '/')).body;
+}
+
+function post(url: string, body: string, path: string): Promise<{ status: number; headers: RawResponse['headers']; body: Buffer }> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -51,7 +61,7 @@ export function rawPost(url: string, body: string, path = '/'): Promise<RawRespo
       (res) => {
         const parts: Buffer[] = [];
         res.on('data', (c: Buffer) => parts.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts).toString('utf8') }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts) }));
         res.on('error', reject);
       },
     );

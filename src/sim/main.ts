@@ -1,0 +1,27 @@
+// Stand-alone simulator: `npm run sim -- --port 8080 --vms 1000` (options in cli.ts).
+import { HELP, parseCli } from './cli.js';
+import { startSimulator } from './simulator.js';
+
+async function main(): Promise<void> {
+  const cmd = parseCli(process.argv.slice(2), process.env);
+  if (cmd.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const sim = await startSimulator(cmd.options);
+  process.stdout.write(`listening ${sim.url}\n`);
+  for (const u of sim.users) process.stdout.write(`user ${u.name} password ${u.password} role ${u.role}\n`);
+  const stop = (): void => {
+    sim.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`xensim: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(2);
+});
