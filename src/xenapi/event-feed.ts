@@ -1,7 +1,6 @@
-// Keeps the model current: one full load with event.from(classes, "", …), then event.from
-// with the returned token, forever. Metrics classes change without events in xapi, so they
-// are polled. On failure the last good data stays, marked stale, and the loop reloads after
-// a backoff.
+// Keeps the model current: one full load, then event.from with the token, forever.
+// Metrics classes change without events in xapi, so they are polled. On failure the last
+// good data stays, marked stale, and the loop reloads after a backoff.
 import { XenApiError } from './errors.js';
 import { XmlRpcDouble } from './client.js';
 import { XEN_CLASSES, xenClassOf, type Change, type XenClass, type XenModel } from './model.js';
@@ -47,11 +46,21 @@ export class EventFeed {
     await this.loop;
   }
 
+  /**
+   * A full load. The token comes first, from a one-class event.from (tokens are global in
+   * xapi); then each class is read with get_all_records, so no single answer has to hold the
+   * whole pool. Changes made meanwhile arrive again through the token and are re-applied.
+   */
   private async load(): Promise<void> {
-    const result = await this.session.call('event.from', [SUBSCRIBED, '', new XmlRpcDouble(0)], { signal: this.abort.signal });
-    const { events, token } = decodeEventBatch(result);
-    const snapshot = new Map<XenClass, Map<string, XenRecord>>(XEN_CLASSES.map((c) => [c, new Map()]));
-    for (const c of events) if (c.record) snapshot.get(c.cls)?.set(c.ref, c.record);
+    const first = await this.session.call('event.from', [['pool'], '', new XmlRpcDouble(0)], { signal: this.abort.signal });
+    const { token } = decodeEventBatch(first);
+    const snapshot = new Map<XenClass, Map<string, XenRecord>>();
+    await Promise.all(
+      XEN_CLASSES.map(async (cls) => {
+        const all = await this.session.call(`${cls}.get_all_records`, [], { signal: this.abort.signal });
+        snapshot.set(cls, new Map(Object.entries(asStruct(all)).map(([ref, r]) => [ref, asStruct(r)])));
+      }),
+    );
     this.model.replace(snapshot);
     this.token = token;
     this.model.state = 'live';

@@ -1,0 +1,62 @@
+import t from 'tap';
+import { decodeMethodResponse, XmlRpcDecodeError } from '../../../src/xenapi/xmlrpc-decode.js';
+
+const resp = (value: string): Buffer => Buffer.from(`<?xml version="1.0"?>\n<methodResponse><params><param><value>${value}</value></param></params></methodResponse>`);
+const value = (v: string) => {
+  const r = decodeMethodResponse(resp(v));
+  if (r.kind !== 'value') throw new Error('fault');
+  return r.value;
+};
+
+t.test("xapi's encodings: bare strings, ints as strings, booleans, doubles, datetimes", async (t) => {
+  t.equal(value('OpaqueRef:abc'), 'OpaqueRef:abc', 'a bare string');
+  t.equal(value(''), '', 'an empty value is the empty string');
+  t.equal(value('<string>a &amp; b &lt;c&gt; &#233;&#x41;</string>'), 'a & b <c> éA');
+  t.equal(value('<string/>'), '');
+  t.equal(value('4294967296'), '4294967296', 'xapi int64s arrive as strings and stay strings');
+  t.equal(value('<i4>-7</i4>'), -7);
+  t.equal(value('<int> 12 </int>'), 12);
+  t.equal(value('<i8>9007199254740993</i8>'), '9007199254740993', 'beyond 2^53 stays exact as a string');
+  t.equal(value('<boolean>1</boolean>'), true);
+  t.equal(value('<boolean>0</boolean>'), false);
+  t.equal(value('<double>0.25</double>'), 0.25);
+  t.same(value('<dateTime.iso8601>20250319T04:16:24Z</dateTime.iso8601>'), new Date('2025-03-19T04:16:24Z'));
+  t.same(value('<dateTime.iso8601>2025-03-19T04:16:24+01:00</dateTime.iso8601>'), new Date('2025-03-19T03:16:24Z'));
+  t.same(value('<dateTime.iso8601>20250319T04:16:24</dateTime.iso8601>'), new Date('2025-03-19T04:16:24Z'), 'no zone means UTC');
+  t.equal(value('<base64>aGVsbG8=</base64>'), 'hello');
+  t.equal(value('<nil/>'), '');
+  t.equal(value('  <string>x</string>\n'), 'x', 'whitespace around a typed value is not content');
+  t.equal(value('ünïcødé'), 'ünïcødé');
+});
+
+t.test('structs and arrays, nested, with empty forms', async (t) => {
+  t.same(
+    value('<struct><member><name>Status</name><value>Success</value></member><member><name>Value</name><value><array><data><value>a</value><value><i4>1</i4></value><value/></data></array></value></member></struct>'),
+    { Status: 'Success', Value: ['a', 1, ''] },
+  );
+  t.same(value('<struct></struct>'), {});
+  t.same(value('<struct/>'), {});
+  t.same(value('<array><data/></array>'), []);
+  t.same(value('<array/>'), []);
+  const v = value('<struct><member><name>__proto__</name><value>x</value></member></struct>') as Record<string, unknown>;
+  t.equal(Object.getPrototypeOf(v), Object.prototype, 'a "__proto__" key stays data');
+  t.equal(Object.keys(v)[0], '__proto__');
+});
+
+t.test('faults and broken documents', async (t) => {
+  const f = decodeMethodResponse(Buffer.from('<methodResponse><fault><value><struct><member><name>faultCode</name><value><int>1</int></value></member></struct></value></fault></methodResponse>'));
+  t.same(f, { kind: 'fault', fault: { faultCode: 1 } });
+  for (const bad of [
+    '<html><body>500</body></html>',
+    '<methodResponse><params><param><value><i4>x</i4></value></param></params></methodResponse>',
+    '<methodResponse><params><param><value><struct><member><name>a</name>',
+    '<methodResponse><params><param><value><wat>1</wat></value></param></params></methodResponse>',
+    '<methodResponse><params><param><value><dateTime.iso8601>yesterday</dateTime.iso8601></value></param></params></methodResponse>',
+    '<!DOCTYPE x><methodResponse/>',
+    '<methodResponse><params><param><value><string>x</value></param></params></methodResponse>',
+    '',
+  ]) {
+    t.throws(() => decodeMethodResponse(Buffer.from(bad)), XmlRpcDecodeError, bad.slice(0, 60));
+  }
+  t.doesNotThrow(() => decodeMethodResponse(Buffer.from('<!-- c --><methodResponse><params><param><value>x</value></param></params></methodResponse>')));
+});
