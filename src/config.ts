@@ -13,6 +13,8 @@ export interface GatewayConfig {
   readonly xapiInsecureTls: boolean;
   readonly xapiTimeoutMs: number;
   readonly simVms: number;
+  /** users of the embedded simulator (`name:password:role,...`), undefined for its defaults */
+  readonly simUsers: string | undefined;
   readonly logLevel: string;
   /** largest request body, in bytes */
   readonly bodyLimit: number;
@@ -43,6 +45,7 @@ export const OPTIONS = {
   'xapi-insecure-tls': { env: 'XAPI_INSECURE_TLS', flag: true, help: "accept xapi's self-signed TLS certificate" },
   'xapi-timeout': { env: 'XAPI_TIMEOUT_MS', default: '30000', help: 'deadline of one XenAPI call, in ms' },
   'sim-vms': { env: 'SIM_VMS', default: '5', help: 'guest VMs in the embedded simulator' },
+  'sim-users': { env: 'SIM_USERS', help: 'users of the embedded simulator as name:password:role,... (role pool-admin or read-only) [default: root:xenroot:pool-admin,monitor:monitor:read-only]' },
   'log-level': { env: 'LOG_LEVEL', default: 'info', help: 'fatal, error, warn, info, debug, trace or silent' },
   'body-limit': { env: 'WSMAN_BODY_LIMIT', default: String(4 * 1024 * 1024), help: 'largest request body, in bytes' },
   'max-envelope-size': { env: 'WSMAN_MAX_ENVELOPE_SIZE', default: '512000', help: 'response size limit when a request sets no MaxEnvelopeSize, in bytes' },
@@ -110,6 +113,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Gat
     xapiInsecureTls: flag('xapi-insecure-tls'),
     xapiTimeoutMs: num('xapi-timeout', 100),
     simVms: num('sim-vms', 0, 1_000_000),
+    simUsers: get('sim-users'),
     logLevel: get('log-level') ?? 'info',
     bodyLimit: num('body-limit', 8192),
     defaultMaxEnvelopeSize: num('max-envelope-size', 8192),

@@ -2,7 +2,8 @@
 // the `listening` line, and a clean stop on SIGTERM/SIGINT. The only file that touches process.
 import { createGateway, PRODUCT_NAME, PRODUCT_VERSION } from './app.js';
 import { ConfigError, loadConfig, usage } from './config.js';
-import { startSimulator, type Simulator } from './sim/simulator.js';
+import { parseUsers } from './sim/cli.js';
+import { DEFAULT_SIM_USERS, startSimulator, type Simulator } from './sim/simulator.js';
 
 async function main(): Promise<number> {
   let config;
@@ -22,14 +23,27 @@ async function main(): Promise<number> {
 
   let sim: Simulator | undefined;
   let xapiUrl = config.xapiUrl;
+  let service = { xapiUser: config.xapiUser, xapiPassword: config.xapiPassword };
   if (xapiUrl === undefined) {
-    sim = await startSimulator({ vms: config.simVms });
+    let users = DEFAULT_SIM_USERS;
+    try {
+      if (config.simUsers !== undefined) users = parseUsers(config.simUsers);
+    } catch (err) {
+      process.stderr.write(`error: --sim-users: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 2;
+    }
+    // With users of one's own, the service session logs in as the first pool admin among them.
+    const admin = users.find((u) => u.role === 'pool-admin');
+    if (!users.some((u) => u.name === service.xapiUser && u.password === service.xapiPassword) && admin) {
+      service = { xapiUser: admin.name, xapiPassword: admin.password };
+    }
+    sim = await startSimulator({ vms: config.simVms, users });
     xapiUrl = sim.url;
   }
   const logger = config.logLevel === 'silent' ? false : { level: config.logLevel };
   let gateway;
   try {
-    gateway = await createGateway({ ...config, xapiUrl }, { logger });
+    gateway = await createGateway({ ...config, ...service, xapiUrl }, { logger });
   } catch (err) {
     await sim?.close();
     process.stderr.write(`error: cannot load the model from XenAPI at ${xapiUrl}: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -58,7 +72,7 @@ async function main(): Promise<number> {
       lines.push(`  wsman enumerate http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ComputerSystem -h ${config.host} -P ${port} -u ${first.name} -p ${first.password} --non-interactive`);
     }
   } else {
-    lines.push(`XenAPI: ${xapiUrl} (service session as ${config.xapiUser}); clients log in with their own XenAPI credentials`);
+    lines.push(`XenAPI: ${xapiUrl} (service session as ${service.xapiUser}); clients log in with their own XenAPI credentials`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 

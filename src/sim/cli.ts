@@ -34,7 +34,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCo
     },
   });
   if (values.help === true) return { help: true };
-  const options: SimulatorOptions = { users: values.users !== undefined ? parseUsers(values.users) : DEFAULT_SIM_USERS };
+  const users = values.users ?? env['XENSIM_USERS'];
+  const options: SimulatorOptions = { users: users !== undefined && users !== '' ? parseUsers(users) : DEFAULT_SIM_USERS };
   const host = values.host ?? env['XENSIM_HOST'];
   if (host !== undefined && host !== '') options.host = host;
   const port = intOption(values.port ?? env['XENSIM_PORT'], 'port');
@@ -44,7 +45,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCo
   return { help: false, options };
 }
 
-function parseUsers(list: string): SimUser[] {
+/** `name:password:role,...` (role pool-admin or read-only). */
+export function parseUsers(list: string): SimUser[] {
   return list.split(',').map((item) => {
     const [name, password, role] = item.split(':');
     if (!name || password === undefined || (role !== 'pool-admin' && role !== 'read-only')) {

@@ -83,6 +83,20 @@ t.test('environment variables configure it too, and SIGINT stops it', async (t) 
   t.equal(await exitOf(gw.proc), 0, 'clean exit on SIGINT');
 });
 
+t.test('the embedded simulator takes users of one\'s own', async (t) => {
+  const gw = await start(MAIN, ['--http-port', '0', '--sim-users', 'admin:s3cret:pool-admin,viewer:v:read-only']);
+  t.match(gw.output(), /user admin, password s3cret \(pool-admin\)/);
+  const { items } = await enumerateAll(gw.url, { user: 'viewer', password: 'v' }, CS_URI, { optimize: true, maxElements: 50 });
+  t.equal(items.length, 6);
+  const old = await post(gw.url, envelope({ action: ACTIONS.enumerate, resourceUri: CS_URI, body: '<wsen:Enumerate/>' }), ROOT);
+  t.equal(old.status, 401, 'the default users are gone');
+  gw.proc.kill('SIGTERM');
+  t.equal(await exitOf(gw.proc), 0);
+  const bad = await runToEnd(MAIN, ['--http-port', '0', '--sim-users', 'nobody']);
+  t.equal(bad.code, 2);
+  t.match(bad.err, /--sim-users/);
+});
+
 t.test('the simulator runs alone, and the gateway reaches it with --xapi-url', async (t) => {
   const sim = await start(SIM, ['--port', '0', '--vms', '12']);
   t.match(sim.url, /^http:\/\/127\.0\.0\.1:\d+$/);
