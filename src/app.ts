@@ -51,6 +51,8 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
     logger: options.logger,
     bodyLimit: config.bodyLimit,
     return503OnClosing: true,
+    // One compact access line per request (wsman-route.ts) instead of Fastify's two.
+    disableRequestLogging: true,
     forceCloseConnections: 'idle',
   });
   const log: FastifyBaseLogger = app.log;

@@ -81,7 +81,12 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
     return send(reply, outcome.status, outcome.xml, encoding);
   };
 
-  for (const url of opts.paths) app.post(url, { onRequest: authenticate }, handler);
+  // An access log without credentials: who, what status, how long.
+  const accessLog = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    req.log.info({ user: req.principal?.user ?? null, remote: req.ip, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'wsman request');
+  };
+
+  for (const url of opts.paths) app.post(url, { onRequest: authenticate, onResponse: accessLog }, handler);
 }
 
 function send(reply: FastifyReply, status: number, xml: string, encoding: Encoding): FastifyReply {

@@ -75,6 +75,22 @@ t.test('the gateway on the embedded simulator prints its endpoint, users and a w
   t.equal(await exitOf(gw.proc), 0, 'clean exit on SIGTERM');
 });
 
+t.test('the access log names user and status, never a password or an Authorization header', async (t) => {
+  const gw = await start(MAIN, ['--http-port', '0', '--sim-vms', '1'], { LOG_LEVEL: 'info' });
+  await post(gw.url, envelope({ action: ACTIONS.enumerate, resourceUri: CS_URI, body: '<wsen:Enumerate/>' }), ROOT);
+  await post(gw.url, envelope({ action: ACTIONS.enumerate, resourceUri: CS_URI, body: '<wsen:Enumerate/>' }), { user: 'root', password: 'Wr0ng-Secret' });
+  await new Promise((r) => setTimeout(r, 200));
+  gw.proc.kill('SIGTERM');
+  t.equal(await exitOf(gw.proc), 0);
+  const log = gw.output().split('\n').filter((l) => l.startsWith('{')).join('\n');
+  t.match(log, /"msg":"wsman request"/);
+  t.match(log, /"user":"root","remote":"127\.0\.0\.1","status":200/);
+  t.match(log, /"status":401/);
+  for (const secret of ['xenroot', 'Wr0ng-Secret', Buffer.from('root:xenroot').toString('base64'), Buffer.from('root:Wr0ng-Secret').toString('base64'), 'authorization']) {
+    t.notMatch(log.toLowerCase(), secret.toLowerCase(), `the log does not contain ${secret}`);
+  }
+});
+
 t.test('environment variables configure it too, and SIGINT stops it', async (t) => {
   const gw = await start(MAIN, [], { WSMAN_HTTP_PORT: '0', SIM_VMS: '1' });
   const { items } = await enumerateAll(gw.url, ROOT, CS_URI, { optimize: true, maxElements: 50 });
