@@ -2,29 +2,17 @@
 // answered, and every action answered is bound.
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { parseXml, type XmlElement } from '../../src/soap/xml.js';
+import { parseXml } from '../../src/soap/xml.js';
 import { ACTION } from '../../src/soap/namespaces.js';
 import { startStack } from '../helpers/stack.js';
-import { envelope, faultOf, post, ROOT, CS_URI } from '../helpers/wsman-client.js';
+import { envelope, faultOf, find, post, ROOT, CS_URI } from '../helpers/wsman-client.js';
 
 const WSDL = readFileSync(new URL('../../wsdl/xen-wsman-gateway.wsdl', import.meta.url), 'utf8');
 const SOAP12 = 'http://schemas.xmlsoap.org/wsdl/soap12/';
 
-function all(el: XmlElement, ns: string, name: string): XmlElement[] {
-  const out: XmlElement[] = [];
-  const walk = (e: XmlElement): void => {
-    for (const c of e.children) {
-      if (c.ns === ns && c.name === name) out.push(c);
-      walk(c);
-    }
-  };
-  walk(el);
-  return out;
-}
-
 t.test('the WSDL binds exactly the actions the gateway answers', async (t) => {
   const doc = parseXml(WSDL.replace(/^<\?xml[^>]*\?>/, ''));
-  const bound = new Set(all(doc, SOAP12, 'operation').map((o) => o.attrs.find((a) => a.name === 'soapAction')?.value ?? '').filter((a) => a !== ''));
+  const bound = new Set(find(doc, SOAP12, 'operation').map((o) => o.attrs.find((a) => a.name === 'soapAction')?.value ?? '').filter((a) => a !== ''));
   t.same(bound, new Set([ACTION.GET, ACTION.ENUMERATE, ACTION.PULL, ACTION.RELEASE]));
   const stack = await startStack();
   t.teardown(() => stack.close());
