@@ -10,8 +10,7 @@ import type { GatewayConfig } from './config.js';
 import { registerHealthRoute } from './http/health-route.js';
 import { registerSoapBody } from './http/soap-body.js';
 import { registerWsmanRoute } from './http/wsman-route.js';
-import { HostComputerSystemProvider } from './providers/system-virtualization/host-computer-system.js';
-import { VmComputerSystemProvider } from './providers/virtual-system/vm-computer-system.js';
+import { createProviders } from './providers/catalog.js';
 import { CIMV2, INTEROP } from './providers/instances.js';
 import { DEFAULT_XML_LIMITS } from './soap/xml.js';
 import { EnumerationContexts } from './wsman/enumeration-contexts.js';
@@ -72,8 +71,7 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
     throw err;
   }
 
-  const providers: InstanceProvider[] = [new HostComputerSystemProvider(model), new VmComputerSystemProvider(model)];
-  for (const p of providers) await p.initialize?.();
+  const providers: InstanceProvider[] = createProviders(model);
   const cimom = new Cimom(schema, providers, [CIMV2, INTEROP]);
   const contexts = new EnumerationContexts({
     maxContexts: config.maxContexts,

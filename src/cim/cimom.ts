@@ -1,12 +1,13 @@
 // The CIM object manager: routes operations to the providers registered for a class and
-// its subclasses, in the namespace asked for. Enumerations are cursors over provider ids.
+// its subclasses, in the namespace asked for. Enumerations, associators and references are
+// all cursors over provider ids, so an open enumeration holds ids, never instances.
 import { CimError } from './errors.js';
 import type { CimInstance } from './instance.js';
-import { normalizeNamespace, type KeyBinding } from './object-path.js';
+import { normalizeNamespace, type KeyBinding, type ObjectPath } from './object-path.js';
 import type { OperationContext } from './operation-context.js';
-import type { InstanceProvider } from './provider.js';
+import { isAssociationProvider, type AssociationProvider, type InstanceProvider, type ProviderLookup } from './provider.js';
 import type { ClassView, SchemaView } from './schema-view.js';
-import type { CimKeyValue } from './types.js';
+import type { CimKeyValue, ObjectPathLike } from './types.js';
 
 /** DSP0227 §7.2 polymorphism: which subclass instances an enumeration returns. */
 export type Polymorphism = 'IncludeSubClassProperties' | 'ExcludeSubClassProperties' | 'None';
@@ -15,6 +16,15 @@ export interface EnumerateOptions {
   readonly namespace: string;
   readonly className: string;
   readonly polymorphism: Polymorphism;
+  /** only instances for which this holds (a compiled query or selector filter) */
+  readonly filter?: (inst: CimInstance) => boolean;
+}
+
+export interface AssociatorsOptions {
+  readonly assocClass?: string | undefined;
+  readonly resultClass?: string | undefined;
+  readonly role?: string | undefined;
+  readonly resultRole?: string | undefined;
 }
 
 interface Segment {
@@ -24,18 +34,20 @@ interface Segment {
 }
 
 /**
- * Where an enumeration stands. Small and plain: the ids arrays are shared with every other
- * cursor over the same model generation.
+ * Where an enumeration stands. Small: the ids arrays of plain enumerations are shared with
+ * every other cursor over the same model generation.
  */
 export interface EnumerationCursor {
   readonly namespace: string;
+  /** the class the request named (its properties only, under ExcludeSubClassProperties) */
   readonly className: string;
   readonly segments: readonly Segment[];
+  readonly filter: ((inst: CimInstance) => boolean) | undefined;
   segment: number;
   position: number;
 }
 
-export class Cimom {
+export class Cimom implements ProviderLookup {
   private readonly byNamespace = new Map<string, Map<string, InstanceProvider>>();
 
   constructor(readonly schema: SchemaView, providers: readonly InstanceProvider[], extraNamespaces: readonly string[] = []) {
@@ -52,10 +64,15 @@ export class Cimom {
         table.set(cls, p);
       }
     }
+    for (const p of providers) p.bind?.(this);
   }
 
   namespaces(): string[] {
     return [...this.byNamespace.keys()];
+  }
+
+  providerFor(namespace: string, className: string): InstanceProvider | undefined {
+    return this.byNamespace.get(normalizeNamespace(namespace))?.get(className.toLowerCase());
   }
 
   /** The class, or INVALID_NAMESPACE / INVALID_CLASS. */
@@ -74,10 +91,10 @@ export class Cimom {
     for (const { className, provider } of this.providersFor(opts.namespace, cls.name, opts.polymorphism !== 'None')) {
       segments.push({ className, provider, ids: provider.instanceIds(ctx, className) });
     }
-    return { namespace: opts.namespace, className: cls.name, segments, segment: 0, position: 0 };
+    return { namespace: opts.namespace, className: cls.name, segments, filter: opts.filter, segment: 0, position: 0 };
   }
 
-  /** The next instance, skipping those deleted since the enumeration began; undefined at the end. */
+  /** The next instance, skipping those deleted since the enumeration began and those filtered out. */
   next(ctx: OperationContext, cursor: EnumerationCursor): CimInstance | undefined {
     for (;;) {
       const seg = cursor.segments[cursor.segment];
@@ -90,7 +107,7 @@ export class Cimom {
       }
       cursor.position++;
       const inst = seg.provider.instanceById(ctx, seg.className, id);
-      if (inst) return inst;
+      if (inst && (!cursor.filter || cursor.filter(inst))) return inst;
     }
   }
 
@@ -98,7 +115,7 @@ export class Cimom {
     return this.remaining(cursor) === 0;
   }
 
-  /** Items not yet returned (an estimate: deleted objects are still counted). */
+  /** Items not yet returned (an estimate: deleted and filtered-out objects are still counted). */
   remaining(cursor: EnumerationCursor): number {
     let n = 0;
     cursor.segments.forEach((s, i) => {
@@ -124,13 +141,91 @@ export class Cimom {
     const found: CimInstance[] = [];
     for (const { className: concrete, provider } of this.providersFor(namespace, cls.name, true)) {
       if (ccn && String(ccn.value).toLowerCase() !== concrete.toLowerCase()) continue;
-      const inst = provider.findInstance(ctx, concrete, keys);
+      const inst = this.candidate(ctx, provider, concrete, keys);
       if (inst && keys.every((k) => keyMatches(inst.get(k.name), k.value, k.name))) found.push(inst);
     }
     const [only, second] = found;
     if (!only) throw new CimError('NOT_FOUND', `No ${cls.name} instance has these keys.`);
     if (second) throw new CimError('INVALID_PARAMETER', `The keys given name more than one ${cls.name} instance.`, { subject: 'keys', keyProblem: 'ambiguous' });
     return only;
+  }
+
+  /** The instance an object path names, or NOT_FOUND. */
+  resolvePath(ctx: OperationContext, path: ObjectPathLike): CimInstance {
+    return this.getInstance(ctx, path.namespace, path.className, path.keys);
+  }
+
+  /** Associators (DSP0200 §4.4.8): objects associated with `source`, as a cursor. */
+  openAssociators(ctx: OperationContext, source: ObjectPathLike, opts: AssociatorsOptions): EnumerationCursor {
+    return this.openLinks(ctx, source, opts, 'associators');
+  }
+
+  /** References (DSP0200 §4.4.10): association instances that refer to `source`, as a cursor. */
+  openReferences(ctx: OperationContext, source: ObjectPathLike, opts: Omit<AssociatorsOptions, 'assocClass' | 'resultRole'>): EnumerationCursor {
+    // For References the ResultClass names the association class.
+    return this.openLinks(ctx, source, { assocClass: opts.resultClass, role: opts.role }, 'references');
+  }
+
+  private openLinks(ctx: OperationContext, source: ObjectPathLike, opts: AssociatorsOptions, kind: 'associators' | 'references'): EnumerationCursor {
+    const inst = this.resolvePath(ctx, source);
+    const ns = source.namespace;
+    for (const c of [opts.assocClass, opts.resultClass]) if (c !== undefined) this.resolveClass(ns, c);
+    const sourceProvider = this.providerFor(ns, inst.className);
+    const id = sourceProvider?.idOf(ctx, inst.className, inst.path.keys);
+    const groups = new Map<string, { className: string; provider: InstanceProvider; ids: string[]; seen: Set<string> }>();
+    const add = (namespace: string, className: string, provider: InstanceProvider, itemId: string): void => {
+      const key = `${normalizeNamespace(namespace)}:${className.toLowerCase()}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { className, provider, ids: [], seen: new Set() }));
+      if (!g.seen.has(itemId)) {
+        g.seen.add(itemId);
+        g.ids.push(itemId);
+      }
+    };
+    if (id !== undefined) {
+      for (const [assocClass, provider] of this.associationProviders(ns)) {
+        if (opts.assocClass !== undefined && !this.schema.isA(assocClass, opts.assocClass)) continue;
+        for (const pair of provider.ends(assocClass)) {
+          for (const [from, to] of [pair, [pair[1], pair[0]]] as const) {
+            if (!this.schema.isA(inst.className, from.className) || normalizeNamespace(from.namespace) !== normalizeNamespace(inst.path.namespace)) continue;
+            if (opts.role !== undefined && opts.role.toLowerCase() !== from.role.toLowerCase()) continue;
+            if (kind === 'associators') {
+              if (opts.resultRole !== undefined && opts.resultRole.toLowerCase() !== to.role.toLowerCase()) continue;
+              if (opts.resultClass !== undefined && !this.schema.isA(to.className, opts.resultClass)) continue;
+            }
+            for (const link of provider.follow(ctx, assocClass, { ...from, className: inst.className }, id)) {
+              if (kind === 'references') {
+                add(ns, assocClass, provider, link.associationId);
+                continue;
+              }
+              const other = this.providerFor(link.other.namespace, link.other.className);
+              if (other) add(link.other.namespace, link.other.className, other, link.otherId);
+            }
+          }
+        }
+      }
+    }
+    const segments = [...groups.values()].map(({ className, provider, ids }) => ({ className, provider, ids }));
+    return { namespace: ns, className: opts.resultClass ?? opts.assocClass ?? inst.className, segments, filter: undefined, segment: 0, position: 0 };
+  }
+
+  private *associationProviders(namespace: string): Generator<[string, AssociationProvider]> {
+    const table = this.byNamespace.get(normalizeNamespace(namespace));
+    if (!table) return;
+    for (const [, provider] of table) {
+      if (!isAssociationProvider(provider)) continue;
+      for (const r of provider.registrations) {
+        if (normalizeNamespace(r.namespace) === normalizeNamespace(namespace)) yield [r.className, provider];
+      }
+    }
+  }
+
+  private candidate(ctx: OperationContext, provider: InstanceProvider, className: string, keys: readonly KeyBinding[]): CimInstance | undefined {
+    const id = provider.idOf(ctx, className, keys);
+    if (id !== undefined) return provider.instanceById(ctx, className, id);
+    // Keys that name no id directly (e.g. only CreationClassName): one instance is still unambiguous.
+    const ids = provider.instanceIds(ctx, className);
+    return ids.length === 1 && ids[0] !== undefined ? provider.instanceById(ctx, className, ids[0]) : undefined;
   }
 
   private *providersFor(namespace: string, className: string, deep: boolean): Generator<{ className: string; provider: InstanceProvider }> {
@@ -152,9 +247,19 @@ export class Cimom {
 
 function keyMatches(actual: unknown, wanted: CimKeyValue, name: string): boolean {
   if (actual === undefined || actual === null) return false;
-  // Class names are case-insensitive in CIM; other key strings compare exactly.
-  if (name.toLowerCase() === 'creationclassname' || name.toLowerCase() === 'systemcreationclassname') {
-    return String(actual).toLowerCase() === String(wanted).toLowerCase();
+  if (typeof wanted === 'object') {
+    return typeof actual === 'object' && 'keys' in (actual as object) && samePath(actual as ObjectPathLike, wanted);
   }
+  // Class names are case-insensitive in CIM; other key strings compare exactly.
+  const lower = name.toLowerCase();
+  if (lower === 'creationclassname' || lower === 'systemcreationclassname') return String(actual).toLowerCase() === String(wanted).toLowerCase();
   return String(actual) === String(wanted);
+}
+
+function samePath(a: ObjectPathLike, b: ObjectPathLike): boolean {
+  if (a.className.toLowerCase() !== b.className.toLowerCase()) return false;
+  return b.keys.every((k) => {
+    const v = a.keys.find((x) => x.name.toLowerCase() === k.name.toLowerCase())?.value;
+    return v !== undefined && keyMatches(v, k.value, k.name);
+  });
 }

@@ -11,10 +11,16 @@ export interface ClassRegistration {
   readonly className: string;
 }
 
+/** How providers find each other (association ends live in other providers). */
+export interface ProviderLookup {
+  providerFor(namespace: string, className: string): InstanceProvider | undefined;
+}
+
 export interface InstanceProvider {
   readonly name: string;
   readonly registrations: readonly ClassRegistration[];
-  initialize?(): Promise<void>;
+  /** called once by the object manager, with the way to reach other providers */
+  bind?(lookup: ProviderLookup): void;
   terminate?(): Promise<void>;
   /**
    * Ids of every instance of `className` now, in a stable order. The array is shared
@@ -23,9 +29,32 @@ export interface InstanceProvider {
   instanceIds(ctx: OperationContext, className: string): readonly string[];
   /** The instance with this id, or undefined when it has gone since the ids were taken. */
   instanceById(ctx: OperationContext, className: string, id: string): CimInstance | undefined;
-  /**
-   * A candidate instance for these key bindings (possibly a subset of the keys), or
-   * undefined. The CIM layer checks that every given key matches the returned instance.
-   */
-  findInstance(ctx: OperationContext, className: string, keys: readonly KeyBinding[]): CimInstance | undefined;
+  /** The id named by these key bindings (all keys or a subset), or undefined when none matches. */
+  idOf(ctx: OperationContext, className: string, keys: readonly KeyBinding[]): string | undefined;
+}
+
+/** One end of an association: the role (reference property) and the concrete class there. */
+export interface AssociationEnd {
+  readonly role: string;
+  readonly namespace: string;
+  readonly className: string;
+}
+
+/** An association reached from one object: the association instance and the object at the other end. */
+export interface AssociationLink {
+  readonly associationId: string;
+  readonly other: AssociationEnd;
+  readonly otherId: string;
+}
+
+export interface AssociationProvider extends InstanceProvider {
+  readonly isAssociationProvider: true;
+  /** Links from the object `id` of class `from.className`, standing in role `from.role`. */
+  follow(ctx: OperationContext, className: string, from: AssociationEnd, id: string): readonly AssociationLink[];
+  /** The ends this association class can have (for choosing which roles a class can play). */
+  ends(className: string): readonly (readonly [AssociationEnd, AssociationEnd])[];
+}
+
+export function isAssociationProvider(p: InstanceProvider): p is AssociationProvider {
+  return (p as Partial<AssociationProvider>).isAssociationProvider === true;
 }

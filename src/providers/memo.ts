@@ -17,15 +17,20 @@ export function perGeneration<T>(model: XenModel, classes: readonly XenClass[], 
   };
 }
 
-/** Instances memoized per source record objects: a changed record is a new object. */
+/**
+ * Values memoized per source object and id: a changed XenAPI record is a new object, so the
+ * value is rebuilt exactly when its record (or one of its other dependencies) changed.
+ */
 export class RecordMemo<V> {
-  private readonly memo = new WeakMap<object, { deps: readonly unknown[]; value: V }>();
+  private readonly memo = new WeakMap<object, Map<string, { deps: readonly unknown[]; value: V }>>();
 
-  get(primary: object, deps: readonly unknown[], compute: () => V): V {
-    const hit = this.memo.get(primary);
+  get(source: object, id: string, deps: readonly unknown[], compute: () => V): V {
+    let byId = this.memo.get(source);
+    const hit = byId?.get(id);
     if (hit && hit.deps.length === deps.length && hit.deps.every((d, i) => d === deps[i])) return hit.value;
     const value = compute();
-    this.memo.set(primary, { deps, value });
+    if (!byId) this.memo.set(source, (byId = new Map()));
+    byId.set(id, { deps, value });
     return value;
   }
 }

@@ -1,0 +1,79 @@
+// A concrete CIM class served from the model, declared as data: where its objects come
+// from, how an id maps to keys and back, and which properties an object has. One generic
+// provider (SpecProvider) serves any number of such classes.
+import type { CimInstance } from '../cim/instance.js';
+import type { KeyBinding } from '../cim/object-path.js';
+import type { InstanceProvider, ClassRegistration } from '../cim/provider.js';
+import type { CimValue } from '../cim/types.js';
+import type { XenClass, XenModel } from '../xenapi/model.js';
+import { makeInstance } from './instances.js';
+import { perGeneration, RecordMemo } from './memo.js';
+
+export interface ClassSpec<S extends object> {
+  readonly className: string;
+  readonly namespace: string;
+  /** the XenAPI classes the instances are derived from: ids are recomputed when one changes */
+  readonly dependsOn: readonly XenClass[];
+  /** every object's id, in a stable order */
+  ids(): Iterable<string>;
+  /** the source of one object (a record, or a small tuple of records), or undefined when gone */
+  source(id: string): S | undefined;
+  /** further objects the instance reads, so that a change to one of them rebuilds it */
+  extraDeps?(source: S): readonly unknown[];
+  keys(id: string, source: S): KeyBinding[];
+  /** the id the key bindings name, or undefined; `keys` maps lower-cased key names to values */
+  idFromKeys(keys: ReadonlyMap<string, string>): string | undefined;
+  properties(id: string, source: S): Record<string, CimValue>;
+}
+
+/** Declares a class spec with its source type inferred. */
+export function classSpec<S extends object>(spec: ClassSpec<S>): ClassSpec<S> {
+  return spec;
+}
+
+interface Entry {
+  // The source type is erased here; each spec only ever sees its own sources.
+  readonly spec: ClassSpec<object>;
+  readonly ids: () => readonly string[];
+  readonly memo: RecordMemo<CimInstance>;
+}
+
+export class SpecProvider implements InstanceProvider {
+  readonly registrations: readonly ClassRegistration[];
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(readonly name: string, model: XenModel, specs: readonly ClassSpec<object>[]) {
+    for (const spec of specs) {
+      this.entries.set(spec.className.toLowerCase(), {
+        spec,
+        ids: perGeneration(model, spec.dependsOn, () => [...spec.ids()]),
+        memo: new RecordMemo<CimInstance>(),
+      });
+    }
+    this.registrations = specs.map((s) => ({ namespace: s.namespace, className: s.className }));
+  }
+
+  instanceIds(_ctx: unknown, className: string): readonly string[] {
+    return this.entry(className)?.ids() ?? [];
+  }
+
+  instanceById(_ctx: unknown, className: string, id: string): CimInstance | undefined {
+    const e = this.entry(className);
+    const source = e?.spec.source(id);
+    if (!e || source === undefined) return undefined;
+    const deps = e.spec.extraDeps?.(source) ?? [];
+    return e.memo.get(source, id, deps, () => makeInstance(e.spec.namespace, e.spec.className, e.spec.keys(id, source), e.spec.properties(id, source)));
+  }
+
+  idOf(_ctx: unknown, className: string, keys: readonly KeyBinding[]): string | undefined {
+    const e = this.entry(className);
+    if (!e) return undefined;
+    const map = new Map<string, string>();
+    for (const k of keys) if (typeof k.value !== 'object') map.set(k.name.toLowerCase(), String(k.value));
+    return e.spec.idFromKeys(map);
+  }
+
+  private entry(className: string): Entry | undefined {
+    return this.entries.get(className.toLowerCase());
+  }
+}

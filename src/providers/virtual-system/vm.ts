@@ -1,0 +1,50 @@
+// DSP1057: one Xen_ComputerSystem per guest VM. Templates, snapshots and the control domain
+// are not virtual systems and are never shown.
+import type { XenModel } from '../../xenapi/model.js';
+import { date, int, refs, str, type XenRecord } from '../../xenapi/values.js';
+import { classSpec } from '../class-spec.js';
+import { guestByUuid, guests, systemKeys, VM_CLASS } from '../ids.js';
+import { CIMV2, orNull, timestamp } from '../instances.js';
+import { availableRequestedStates, powerMapping, RequestedState } from '../power-state.js';
+
+export function vmSpec(model: XenModel) {
+  return classSpec<XenRecord>({
+    className: VM_CLASS,
+    namespace: CIMV2,
+    dependsOn: ['VM'],
+    ids: function* () {
+      for (const [uuid] of guests(model)) yield uuid;
+    },
+    source: (uuid) => guestByUuid(model, uuid),
+    extraDeps: (vm) => [model.get('VM_metrics', str(vm, 'metrics'))],
+    keys: (uuid) => systemKeys(VM_CLASS, uuid),
+    idFromKeys: (k) => k.get('name'),
+    properties: (_uuid, vm) => {
+      const metrics = model.get('VM_metrics', str(vm, 'metrics'));
+      const power = str(vm, 'power_state');
+      const { enabledState, operationalStatus } = powerMapping(power);
+      const active = power === 'Running' || power === 'Paused';
+      const domid = int(vm, 'domid');
+      const hasDomain = Number.isFinite(domid) && domid >= 0;
+      return {
+        Caption: 'Virtual machine',
+        Description: orNull(str(vm, 'name_description')),
+        ElementName: str(vm, 'name_label'),
+        InstallDate: metrics ? timestamp(date(metrics, 'install_time')) : null,
+        OperationalStatus: [operationalStatus],
+        StatusDescriptions: [power],
+        HealthState: 5,
+        EnabledState: enabledState,
+        RequestedState: RequestedState.NotApplicable,
+        EnabledDefault: 2,
+        TimeOfLastStateChange: active && metrics ? timestamp(date(metrics, 'start_time')) : null,
+        AvailableRequestedStates: availableRequestedStates(refs(vm, 'allowed_operations')),
+        TransitioningToState: RequestedState.NotApplicable,
+        NameFormat: 'Other',
+        Dedicated: [0],
+        OtherIdentifyingInfo: hasDomain ? [`domid ${domid}`] : null,
+        IdentifyingDescriptions: hasDomain ? ['Xen domain ID'] : null,
+      };
+    },
+  });
+}
