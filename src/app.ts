@@ -1,7 +1,7 @@
 // The composition root: XenAPI client and model, schema, providers, the CIM object manager,
 // the WS-Man layer and the Fastify front end, wired together. Tests build it the same way.
 import { readFileSync } from 'node:fs';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Cimom } from './cim/cimom.js';
 import type { Principal } from './cim/operation-context.js';
 import type { InstanceProvider } from './cim/provider.js';
@@ -51,7 +51,7 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
     bodyLimit: config.bodyLimit,
     return503OnClosing: true,
     // One compact access line per request (wsman-route.ts) instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: 'idle',
   });
   const log: FastifyBaseLogger = app.log;

@@ -33,7 +33,7 @@ export function fillBatch(
   ctx: OperationContext,
   deps: WsmanDeps,
   cursor: EnumerationCursor,
-  options: { maxElements: number; budget: number; mode: EnumerationMode; polymorphism: Polymorphism; transport: TransportInfo },
+  options: { maxElements: number; budget: number; mode: EnumerationMode; polymorphism: Polymorphism; properties: readonly string[] | undefined; transport: TransportInfo },
 ): Batch {
   const { cimom } = deps;
   let xml = '';
@@ -43,7 +43,7 @@ export function fillBatch(
     const mark = { segment: cursor.segment, position: cursor.position };
     const inst = cimom.next(ctx, cursor);
     if (!inst) break;
-    const item = encodeItem(cimom, inst, cursor, options.mode, options.polymorphism);
+    const item = encodeItem(cimom, inst, cursor, options);
     const size = Buffer.byteLength(item) * options.transport.bytesPerChar;
     if (bytes + size > options.budget) {
       cursor.segment = mark.segment;
@@ -60,10 +60,10 @@ export function fillBatch(
   return { xml, count, done: cimom.isDone(cursor) };
 }
 
-function encodeItem(cimom: Cimom, inst: CimInstance, cursor: EnumerationCursor, mode: EnumerationMode, poly: Polymorphism): string {
-  if (mode === 'EnumerateEPR') return encodeEpr(inst.path);
+function encodeItem(cimom: Cimom, inst: CimInstance, cursor: EnumerationCursor, o: { mode: EnumerationMode; polymorphism: Polymorphism; properties: readonly string[] | undefined }): string {
+  if (o.mode === 'EnumerateEPR') return encodeEpr(inst.path);
   const cls = cimom.schema.getClass(inst.className);
-  const asClass = poly === 'ExcludeSubClassProperties' ? cimom.schema.getClass(cursor.className) : undefined;
-  const body = cls ? encodeInstance(inst, cls, asClass) : '';
-  return mode === 'EnumerateObjectAndEPR' ? `<wsman:Item>${body}${encodeEpr(inst.path)}</wsman:Item>` : body;
+  const asClass = o.polymorphism === 'ExcludeSubClassProperties' ? cimom.schema.getClass(cursor.className) : undefined;
+  const body = cls ? encodeInstance(inst, cls, asClass, o.properties) : '';
+  return o.mode === 'EnumerateObjectAndEPR' ? `<wsman:Item>${body}${encodeEpr(inst.path)}</wsman:Item>` : body;
 }

@@ -3,10 +3,10 @@
 import type { Polymorphism } from '../cim/cimom.js';
 import type { Envelope } from '../soap/decode-envelope.js';
 import { WsmanFault } from '../soap/faults.js';
-import { decodeHeaders, parseDurationMs, type Headers, type Selector } from '../soap/headers.js';
-import { ACTION, NS, WSA_ANONYMOUS } from '../soap/namespaces.js';
-import { child, trimmedText, type XmlElement } from '../soap/xml.js';
-import type { EnumerationMode, ResourceRef, WsmanRequest } from './request.js';
+import { decodeHeaders, decodeSelectorSet, parseDurationMs, type Headers, type Selector } from '../soap/headers.js';
+import { ACTION, DIALECT, NS, WSA_ANONYMOUS } from '../soap/namespaces.js';
+import { attr, child, childrenNamed, trimmedText, type XmlElement } from '../soap/xml.js';
+import type { EnumerateResource, EnumerationFilter, EnumerationMode, ResourceRef, WsmanRequest } from './request.js';
 import { ALL_CLASSES_URI, DEFAULT_NAMESPACE, NAMESPACE_SELECTOR, parseResourceUri } from './resource-uri.js';
 
 export interface DecodeLimits {
@@ -35,7 +35,7 @@ export function decodeRequest(env: Envelope, limits: DecodeLimits): WsmanRequest
   const base = { action, messageId, headers };
   switch (action) {
     case ACTION.GET:
-      return { kind: 'get', ...base, resource: resource(headers, 'get') };
+      return { kind: 'get', ...base, resource: classResource(headers) };
     case ACTION.ENUMERATE:
       return decodeEnumerate(base, expectBody(env, NS.WSEN, 'Enumerate'), limits);
     case ACTION.PULL: {
@@ -72,16 +72,15 @@ function expectBody(env: Envelope, ns: string, name: string): XmlElement {
   return body;
 }
 
-function resource(headers: Headers, op: 'get' | 'enumerate'): ResourceRef {
+function resource(headers: Headers, op: 'get' | 'enumerate'): EnumerateResource {
   const raw = required(headers.resourceUri, 'ResourceURI');
   const parsed = parseResourceUri(raw);
   if (!parsed) {
     throw new WsmanFault('wsa:DestinationUnreachable', { detail: 'InvalidResourceURI', reason: `The resource URI ${raw} is not served here.` });
   }
-  if (parsed.className === undefined) {
+  if (parsed.className === undefined && op === 'get') {
     // DSP0227 R6-1: the all-classes URI is for filtered enumerations only.
-    if (op === 'get') throw new WsmanFault('wsa:ActionNotSupported', { detail: 'ActionMismatch', reason: `${ALL_CLASSES_URI} cannot be used with Get.` });
-    throw new WsmanFault('wsman:UnsupportedFeature', { detail: 'FilteringRequired', reason: `Enumerating ${ALL_CLASSES_URI} needs a filter.` });
+    throw new WsmanFault('wsa:ActionNotSupported', { detail: 'ActionMismatch', reason: `${ALL_CLASSES_URI} cannot be used with Get.` });
   }
   const all = [...(headers.selectors ?? []), ...parsed.querySelectors];
   const seen = new Set<string>();
@@ -97,6 +96,12 @@ function resource(headers: Headers, op: 'get' | 'enumerate'): ResourceRef {
   return { resourceUri: parsed.uri, className: parsed.className, namespace, selectors };
 }
 
+function classResource(headers: Headers): ResourceRef {
+  const r = resource(headers, 'get');
+  // resource() has refused the all-classes URI for Get.
+  return { ...r, className: r.className ?? '' };
+}
+
 const ENUMERATION_MODES: readonly EnumerationMode[] = ['EnumerateEPR', 'EnumerateObjectAndEPR'];
 const POLYMORPHISM: readonly Polymorphism[] = ['IncludeSubClassProperties', 'ExcludeSubClassProperties', 'None'];
 
@@ -104,10 +109,7 @@ function decodeEnumerate(base: { action: string; messageId: string; headers: Hea
   if (child(body, NS.WSEN, 'EndTo')) {
     throw new WsmanFault('wsman:UnsupportedFeature', { detail: 'AddressingMode', reason: 'EndTo is not supported.' });
   }
-  const filter = child(body, NS.WSMAN, 'Filter') ?? child(body, NS.WSEN, 'Filter');
-  if (filter) {
-    throw new WsmanFault('wsen:FilterDialectRequestedUnavailable', { reason: 'Filtered enumeration is not available yet on this service.' });
-  }
+  const filter = decodeFilter(body);
   const modeEl = child(body, NS.WSMAN, 'EnumerationMode');
   let mode: EnumerationMode = 'EnumerateObject';
   if (modeEl) {
@@ -125,10 +127,21 @@ function decodeEnumerate(base: { action: string; messageId: string; headers: Hea
     polymorphism = found;
   }
   const expires = child(body, NS.WSEN, 'Expires');
+  const enumResource = resource(base.headers, 'enumerate');
+  if (enumResource.className === undefined) {
+    if (!filter || filter.kind === 'selector') {
+      throw new WsmanFault('wsman:UnsupportedFeature', { detail: 'FilteringRequired', reason: `Enumerating ${ALL_CLASSES_URI} needs a query or association filter.` });
+    }
+    // DSP0227 R8.1-6: across all classes only the default polymorphism makes sense.
+    if (polymorphism !== 'IncludeSubClassProperties') {
+      throw new WsmanFault('wsmb:PolymorphismModeNotSupported', { reason: `PolymorphismMode ${polymorphism} cannot be used with ${ALL_CLASSES_URI}.` });
+    }
+  }
   return {
     kind: 'enumerate',
     ...base,
-    resource: resource(base.headers, 'enumerate'),
+    resource: enumResource,
+    filter,
     optimize: child(body, NS.WSMAN, 'OptimizeEnumeration') !== undefined,
     maxElements: maxElements(child(body, NS.WSMAN, 'MaxElements'), 1, limits),
     mode,
@@ -160,4 +173,62 @@ function contextOf(body: XmlElement): string {
   const ctx = trimmedText(el);
   if (!el || ctx === '') throw new WsmanFault('wsen:InvalidEnumerationContext', { reason: 'The request carries no enumeration context.' });
   return ctx;
+}
+
+const QUERY_DIALECTS: Readonly<Record<string, 'wql' | 'cql'>> = {
+  [DIALECT.WQL_MS]: 'wql',
+  [DIALECT.WQL_DMTF]: 'wql',
+  [DIALECT.CQL]: 'cql',
+};
+
+/** wsman:Filter or wsen:Filter (DSP0226 §8.2.1; DSP0227 §8 for the association dialect). */
+function decodeFilter(body: XmlElement): EnumerationFilter | undefined {
+  const wsmanFilter = child(body, NS.WSMAN, 'Filter');
+  const wsenFilter = child(body, NS.WSEN, 'Filter');
+  if (wsmanFilter && wsenFilter) throw new WsmanFault('wsen:CannotProcessFilter', { reason: 'Give either wsman:Filter or wsen:Filter, not both.' });
+  const filter = wsmanFilter ?? wsenFilter;
+  if (!filter) return undefined;
+  // WS-Enumeration: without a Dialect the filter is XPath 1.0, which this service does not evaluate.
+  const dialect = attr(filter, 'Dialect') ?? DIALECT.XPATH;
+  const query = QUERY_DIALECTS[dialect];
+  if (query) {
+    const text = trimmedText(filter);
+    if (text === '' || filter.children.length > 0) throw new WsmanFault('wsen:CannotProcessFilter', { reason: 'A query filter must be its text alone.' });
+    return { kind: 'query', dialect: query, text };
+  }
+  if (dialect === DIALECT.SELECTOR) {
+    const set = child(filter, NS.WSMAN, 'SelectorSet');
+    if (!set) throw new WsmanFault('wsen:CannotProcessFilter', { reason: 'A selector filter holds a wsman:SelectorSet.' });
+    return { kind: 'selector', selectors: decodeSelectorSet(set) };
+  }
+  if (dialect === DIALECT.ASSOCIATION) return decodeAssociationFilter(filter);
+  throw new WsmanFault('wsen:FilterDialectRequestedUnavailable', { reason: `The filter dialect ${dialect.slice(0, 200)} is not supported; use WQL, CQL, the selector filter or the association filter.` });
+}
+
+function decodeAssociationFilter(filter: XmlElement): EnumerationFilter {
+  const associated = child(filter, NS.WSMB, 'AssociatedInstances');
+  const association = child(filter, NS.WSMB, 'AssociationInstances');
+  const el = associated ?? association;
+  if (!el || (associated && association)) {
+    throw new WsmanFault('wsen:CannotProcessFilter', { reason: 'An association filter holds one wsmb:AssociatedInstances or wsmb:AssociationInstances.' });
+  }
+  const object = child(el, NS.WSMB, 'Object');
+  if (!object) throw new WsmanFault('wsen:CannotProcessFilter', { reason: 'The association filter names no wsmb:Object.' });
+  const opt = (name: string): string | undefined => {
+    const e = child(el, NS.WSMB, name);
+    return e ? trimmedText(e) : undefined;
+  };
+  const includeResultProperty = childrenNamed(el, NS.WSMB, 'IncludeResultProperty').map(trimmedText);
+  if (associated) {
+    return {
+      kind: 'associators',
+      object,
+      assocClass: opt('AssociationClassName'),
+      resultClass: opt('ResultClassName'),
+      role: opt('Role'),
+      resultRole: opt('ResultRole'),
+      includeResultProperty,
+    };
+  }
+  return { kind: 'references', object, resultClass: opt('ResultClassName') ?? opt('AssociationClassName'), role: opt('Role'), includeResultProperty };
 }

@@ -13,19 +13,24 @@ const cache = new WeakMap<CimInstance, string>();
 
 /**
  * The instance as its class element. `asClass` (ExcludeSubClassProperties) names the
- * element after that class and keeps only its properties.
+ * element after that class and keeps only its properties; `only` keeps the properties named
+ * (a query's select list).
  */
-export function encodeInstance(inst: CimInstance, cls: ClassView, asClass?: ClassView): string {
-  if (!asClass) {
+export function encodeInstance(inst: CimInstance, cls: ClassView, asClass?: ClassView, only?: readonly string[]): string {
+  const plain = !asClass && !only;
+  if (plain) {
     const hit = cache.get(inst);
     if (hit !== undefined) return hit;
   }
   const view = asClass ?? cls;
   const name = view.name;
+  const wanted = only ? new Set(only.map((p) => p.toLowerCase())) : undefined;
   let out = `<p:${name} xmlns:p="${escapeAttr(resourceUriOf(name))}">`;
-  for (const prop of view.properties) out += encodeProperty(prop, inst.get(prop.name) ?? null);
+  for (const prop of view.properties) {
+    if (!wanted || wanted.has(prop.name.toLowerCase())) out += encodeProperty(prop, inst.get(prop.name) ?? null);
+  }
   out += `</p:${name}>`;
-  if (!asClass) cache.set(inst, out);
+  if (plain) cache.set(inst, out);
   return out;
 }
 

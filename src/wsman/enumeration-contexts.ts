@@ -12,6 +12,8 @@ export interface EnumerationContext {
   readonly owner: string;
   readonly mode: EnumerationMode;
   readonly polymorphism: Polymorphism;
+  /** the properties to return; undefined for all */
+  readonly properties: readonly string[] | undefined;
   readonly cursor: EnumerationCursor;
   /** the wsman:Locale of the Enumerate; later messages of the enumeration do not change it (R6.3-5) */
   readonly locale: string | undefined;

@@ -1,6 +1,7 @@
 // Typed WS-Management requests: one discriminated union, decoded once from the envelope.
 import type { Polymorphism } from '../cim/cimom.js';
 import type { Headers, Selector } from '../soap/headers.js';
+import type { XmlElement } from '../soap/xml.js';
 
 /** What every addressed request shares (not Identify). */
 export interface Addressing {
@@ -18,6 +19,34 @@ export interface ResourceRef {
   readonly selectors: readonly Selector[];
 }
 
+/** The resource an Enumerate names: a class, or every class (the DSP0227 all-classes URI, with a filter). */
+export interface EnumerateResource extends Omit<ResourceRef, 'className'> {
+  readonly className: string | undefined;
+}
+
+/** wsman:Filter, decoded by dialect (DSP0226 §8.2.1, DSP0227 §8). */
+export type EnumerationFilter =
+  | { readonly kind: 'selector'; readonly selectors: readonly Selector[] }
+  | { readonly kind: 'query'; readonly dialect: 'wql' | 'cql'; readonly text: string }
+  | {
+      readonly kind: 'associators';
+      /** the wsmb:Object EPR */
+      readonly object: XmlElement;
+      readonly assocClass: string | undefined;
+      readonly resultClass: string | undefined;
+      readonly role: string | undefined;
+      readonly resultRole: string | undefined;
+      readonly includeResultProperty: readonly string[];
+    }
+  | {
+      readonly kind: 'references';
+      readonly object: XmlElement;
+      /** the association class wanted (wsmb:ResultClassName, or openwsman's AssociationClassName) */
+      readonly resultClass: string | undefined;
+      readonly role: string | undefined;
+      readonly includeResultProperty: readonly string[];
+    };
+
 export type EnumerationMode = 'EnumerateObject' | 'EnumerateEPR' | 'EnumerateObjectAndEPR';
 
 export interface IdentifyRequest {
@@ -32,7 +61,8 @@ export interface GetRequest extends Addressing {
 
 export interface EnumerateRequest extends Addressing {
   readonly kind: 'enumerate';
-  readonly resource: ResourceRef;
+  readonly resource: EnumerateResource;
+  readonly filter: EnumerationFilter | undefined;
   readonly optimize: boolean;
   /** batch size of the optimized first response */
   readonly maxElements: number;

@@ -49,11 +49,11 @@ export type Expr =
     /** where the operator is */
     readonly pos: Offset;
   }
-  | { readonly kind: 'isNull'; readonly negated: boolean; readonly operand: Operand; readonly pos: Offset }
+  | { readonly kind: 'isNull'; readonly negated: boolean; readonly operand: PropertyRef; readonly pos: Offset }
   | {
     readonly kind: 'like';
     readonly negated: boolean;
-    readonly operand: Operand;
+    readonly operand: PropertyRef;
     readonly pattern: LiteralOperand;
     readonly quantifier?: Quantifier;
     readonly pos: Offset;

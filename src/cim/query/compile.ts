@@ -1,7 +1,7 @@
 // Checks a parsed query against the schema and compiles its condition into closures, once per Enumerate:
 // a Pull then runs `matches` per instance with no parsing and no schema lookups.
 //
-// Semantics (see the report in the commit message for the sources):
+// Semantics (the facts behind the LIKE and string rules are cited in like.ts and lexer.ts):
 // - Three-valued logic: a comparison involving NULL (or a value that cannot be compared) is UNKNOWN; NOT UNKNOWN
 //   stays UNKNOWN; an instance matches only when the whole condition is TRUE. IS [NOT] NULL is never UNKNOWN.
 // - An array property compares true when any element does (CQL `ANY`); CQL `EVERY` wants every element to.
@@ -12,7 +12,7 @@ import type { PropertyDecl } from '../class.js';
 import { CimInstance } from '../instance.js';
 import type { ClassView, SchemaView } from '../schema-view.js';
 import type { CimScalar, CimValue, InstanceLike } from '../types.js';
-import type { CompareOp, Expr, Literal, LiteralOperand, Offset, PropertyRef, Quantifier, Query } from './ast.js';
+import type { CompareOp, Expr, LiteralOperand, Offset, PropertyRef, Quantifier, Query } from './ast.js';
 import { isObjectPath, LiteralTypeError, scalarTest, stringComparison, type ScalarTest, type Tri } from './compare.js';
 import { compileLike, LikePatternError } from './like.js';
 import { invalidQuery } from './query-error.js';
@@ -23,7 +23,7 @@ export interface CompiledQuery {
   readonly fromClass: string;
   /** the select list in declared spelling, without duplicates; undefined for `*` */
   readonly properties: readonly string[] | undefined;
-  /** whether the instance satisfies the WHERE condition (always true without one) */
+  /** whether the instance is of the FROM class (or a subclass) and the WHERE condition is TRUE for it */
   matches(instance: InstanceLike): boolean;
 }
 
@@ -62,12 +62,20 @@ export function compileQuery(query: Query, schema: SchemaView): CompiledQuery {
     }
   }
   const pred = query.where === undefined ? undefined : compileExpr(ctx, query.where);
+  // FROM selects the class and its subclasses (WMI data queries; DSP0202's basic query): an instance of any other
+  // class, say a CIM_ComputerSystem enumeration filtered FROM Xen_HostComputerSystem, does not match
+  const members = classAndSubclasses(schema, cls.name);
   return {
     query,
     fromClass: cls.name,
     properties,
-    matches: pred === undefined ? () => true : (inst) => pred(inst) === true,
+    matches: (inst) => members.has(inst.className.toLowerCase()) && (pred === undefined || pred(inst) === true),
   };
+}
+
+/** The class and every subclass, lower-cased, computed once so that a Pull only looks names up in a set. */
+function classAndSubclasses(schema: SchemaView, className: string): ReadonlySet<string> {
+  return new Set(schema.subclassesOf(className, { deep: true, includeSelf: true }).map((n) => n.toLowerCase()));
 }
 
 function fail(ctx: Context, at: Offset | undefined, message: string): Error {
@@ -155,7 +163,7 @@ function compileExpr(ctx: Context, e: Expr): Pred {
       };
     }
     case 'isNull': {
-      const target = resolve(ctx, e.operand as PropertyRef);
+      const target = resolve(ctx, e.operand);
       if (target.kind === 'class') return () => e.negated;
       const { read } = target;
       return (inst) => {
@@ -164,7 +172,7 @@ function compileExpr(ctx: Context, e: Expr): Pred {
       };
     }
     case 'compare': return compileCompare(ctx, e.op, e.left, e.right, e.quantifier);
-    case 'like': return compileLikeExpr(ctx, e.operand as PropertyRef, e.pattern, e.negated, e.quantifier);
+    case 'like': return compileLikeExpr(ctx, e.operand, e.pattern, e.negated, e.quantifier);
     case 'isa': return compileIsa(ctx, e.subject, e.className, e.classPos);
   }
 }
@@ -192,7 +200,7 @@ function compileCompare(ctx: Context, op: CompareOp, left: PropertyRef | Literal
   const dialect = ctx.query.dialect;
   let test: ScalarTest;
   try {
-    test = scalarTest(target.decl, realOp, lit.literal as Literal, {
+    test = scalarTest(target.decl, realOp, lit.literal, {
       caseInsensitive: dialect === 'wql',
       booleanStrings: dialect === 'wql',
     });
@@ -243,8 +251,7 @@ function compileIsa(ctx: Context, subject: PropertyRef, className: string, class
   }
   const cls = ctx.schema.getClass(className);
   if (cls === undefined) throw fail(ctx, classPos, `class ${className} does not exist`);
-  // the class and every subclass, computed now so that a Pull only looks names up in a set
-  const members = new Set(ctx.schema.subclassesOf(cls.name, { deep: true, includeSelf: true }).map((n) => n.toLowerCase()));
+  const members = classAndSubclasses(ctx.schema, cls.name);
   if (target === undefined) return (inst) => members.has(inst.className.toLowerCase());
   return overValue(target.read, (v) => {
     // an object path (reference) or an embedded instance: both carry the class name

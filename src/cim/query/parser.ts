@@ -236,9 +236,9 @@ class Parser {
       }
       if (!this.isWord('null')) this.expected('NULL after IS' + (negated ? ' NOT' : ''));
       this.advance();
-      this.requireProperty(left, 'IS NULL');
+      const operand = this.asProperty(left, 'IS NULL');
       if (quantifier !== undefined) this.fail('ANY/EVERY cannot be combined with IS NULL', at);
-      return { kind: 'isNull', negated, operand: left, pos: at };
+      return { kind: 'isNull', negated, operand, pos: at };
     }
     if (this.isWord('not') || this.isWord('like')) {
       const negated = this.isWord('not');
@@ -247,12 +247,12 @@ class Parser {
         if (!this.isWord('like')) this.expected('LIKE after NOT');
       }
       this.advance();
-      this.requireProperty(left, 'LIKE');
+      const operand = this.asProperty(left, 'LIKE');
       const pattern = this.operand();
       if (pattern.kind !== 'literal' || pattern.literal.type !== 'string') {
-        this.fail('expected a quoted pattern after LIKE', pattern.pos);
+        return this.fail('expected a quoted pattern after LIKE', pattern.pos);
       }
-      return { kind: 'like', negated, operand: left, pattern, pos: at, ...q };
+      return { kind: 'like', negated, operand, pattern, pos: at, ...q };
     }
     if (this.isWord('isa')) {
       this.advance();
@@ -284,8 +284,8 @@ class Parser {
     if (left.kind === 'property' && right.kind === 'property') this.unsupported('comparisons between two properties', at);
   }
 
-  private requireProperty(o: Operand, what: string): void {
-    if (o.kind !== 'property') this.fail(`${what} needs a property on its left`, o.pos);
+  private asProperty(o: Operand, what: string): PropertyRef {
+    return o.kind === 'property' ? o : this.fail(`${what} needs a property on its left`, o.pos);
   }
 
   // ---- operands ----

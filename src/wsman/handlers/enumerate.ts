@@ -3,26 +3,22 @@ import type { OperationContext } from '../../cim/operation-context.js';
 import { placeRaw, type XMLBuilder } from '../../soap/encode-envelope.js';
 import { ACTION, NS } from '../../soap/namespaces.js';
 import { envelopeBudget, fillBatch } from '../batch.js';
+import { openSource } from '../enumeration-source.js';
 import type { TransportInfo, WsmanDeps } from '../deps.js';
 import type { EnumerateRequest } from '../request.js';
 import type { WsmanResponse } from '../response.js';
 
 export function handleEnumerate(req: EnumerateRequest, ctx: OperationContext, deps: WsmanDeps, transport: TransportInfo): WsmanResponse {
-  const { resource } = req;
   const budget = envelopeBudget(req.headers, deps);
-  const cursor = deps.cimom.openEnumeration(ctx, {
-    namespace: resource.namespace,
-    className: resource.className,
-    polymorphism: req.polymorphism,
-  });
+  const { cursor, properties } = openSource(req, ctx, deps);
   const estimate = req.headers.requestTotalItemsCountEstimate ? deps.cimom.remaining(cursor) : undefined;
   const batch = req.optimize
-    ? fillBatch(ctx, deps, cursor, { maxElements: req.maxElements, budget, mode: req.mode, polymorphism: req.polymorphism, transport })
+    ? fillBatch(ctx, deps, cursor, { maxElements: req.maxElements, budget, mode: req.mode, polymorphism: req.polymorphism, properties, transport })
     : undefined;
   const finished = batch?.done === true;
   const context = finished
     ? undefined
-    : deps.contexts.open({ owner: ctx.principal.user, mode: req.mode, polymorphism: req.polymorphism, cursor, locale: req.headers.locale }, req.expiresMs);
+    : deps.contexts.open({ owner: ctx.principal.user, mode: req.mode, polymorphism: req.polymorphism, properties, cursor, locale: req.headers.locale }, req.expiresMs);
   return {
     action: `${ACTION.ENUMERATE}Response`,
     headers: (h) => addEstimate(h, estimate),

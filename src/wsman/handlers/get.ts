@@ -7,11 +7,12 @@ import { encodeInstance } from '../encode-instance.js';
 import type { GetRequest } from '../request.js';
 import type { WsmanResponse } from '../response.js';
 import { selectorsToKeys } from '../selectors.js';
+import { eprToPath } from '../epr.js';
 
 export function handleGet(req: GetRequest, ctx: OperationContext, deps: WsmanDeps): WsmanResponse {
   const { resource } = req;
   const cls = deps.cimom.resolveClass(resource.namespace, resource.className);
-  const keys = selectorsToKeys(cls, resource.selectors);
+  const keys = selectorsToKeys(cls, resource.selectors, (epr) => eprToPath(epr, deps.cimom.schema));
   const inst = deps.cimom.getInstance(ctx, resource.namespace, cls.name, keys);
   const instClass = deps.cimom.schema.getClass(inst.className) ?? cls;
   return { action: `${ACTION.GET}Response`, body: placeRaw, raw: encodeInstance(inst, instClass) };

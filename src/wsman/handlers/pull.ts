@@ -15,7 +15,7 @@ export function handlePull(req: PullRequest, ctx: OperationContext, deps: WsmanD
   const ectx = deps.contexts.acquire(req.context, ctx.principal.user);
   let batch;
   try {
-    batch = fillBatch(ctx, deps, ectx.cursor, { maxElements: req.maxElements, budget, mode: ectx.mode, polymorphism: ectx.polymorphism, transport });
+    batch = fillBatch(ctx, deps, ectx.cursor, { maxElements: req.maxElements, budget, mode: ectx.mode, polymorphism: ectx.polymorphism, properties: ectx.properties, transport });
   } finally {
     deps.contexts.releaseUse(ectx);
   }
