@@ -116,8 +116,8 @@ export function faultOf(reply: WsmanReply): { code: string; subcode: string | un
   };
 }
 
-export function enumerateBody(opts: { optimize?: boolean; maxElements?: number; mode?: string; polymorphism?: string } = {}): string {
-  return `<wsen:Enumerate>${opts.optimize ? '<wsman:OptimizeEnumeration/>' : ''}${opts.maxElements !== undefined ? `<wsman:MaxElements>${opts.maxElements}</wsman:MaxElements>` : ''}` +
+export function enumerateBody(opts: { optimize?: boolean; maxElements?: number; mode?: string; polymorphism?: string; filter?: string } = {}): string {
+  return `<wsen:Enumerate>${opts.filter ?? ''}${opts.optimize ? '<wsman:OptimizeEnumeration/>' : ''}${opts.maxElements !== undefined ? `<wsman:MaxElements>${opts.maxElements}</wsman:MaxElements>` : ''}` +
     `${opts.mode ? `<wsman:EnumerationMode>${opts.mode}</wsman:EnumerationMode>` : ''}${opts.polymorphism ? `<wsmb:PolymorphismMode>${opts.polymorphism}</wsmb:PolymorphismMode>` : ''}</wsen:Enumerate>`;
 }
 
@@ -126,7 +126,7 @@ export function pullBody(context: string, maxElements?: number): string {
 }
 
 /** Runs Enumerate then Pull until the end; returns every item element and the replies. */
-export async function enumerateAll(endpoint: string, creds: Credentials, resourceUri: string, opts: { optimize?: boolean; maxElements?: number; mode?: string; selectors?: Record<string, string>; polymorphism?: string } = {}): Promise<{ items: XmlElement[]; replies: WsmanReply[] }> {
+export async function enumerateAll(endpoint: string, creds: Credentials, resourceUri: string, opts: { optimize?: boolean; maxElements?: number; mode?: string; selectors?: Record<string, string>; polymorphism?: string; filter?: string } = {}): Promise<{ items: XmlElement[]; replies: WsmanReply[] }> {
   const replies: WsmanReply[] = [];
   const items: XmlElement[] = [];
   const first = await post(endpoint, envelope({ action: ACTIONS.enumerate, resourceUri, ...(opts.selectors ? { selectors: opts.selectors } : {}), body: enumerateBody(opts) }), creds);
@@ -137,7 +137,7 @@ export async function enumerateAll(endpoint: string, creds: Credentials, resourc
   let context = findOne(resp, NS.WSEN, 'EnumerationContext')?.text.trim() ?? '';
   let guard = 0;
   while (context !== '' && guard++ < 100_000) {
-    const r = await post(endpoint, envelope({ action: ACTIONS.pull, resourceUri, body: pullBody(context, opts.maxElements) }), creds);
+    const r = await post(endpoint, envelope({ action: ACTIONS.pull, resourceUri, ...(opts.selectors ? { selectors: opts.selectors } : {}), body: pullBody(context, opts.maxElements) }), creds);
     replies.push(r);
     if (r.status !== 200) throw new Error(`Pull failed: ${r.status} ${r.text}`);
     const pr = bodyOf(r);

@@ -21,8 +21,8 @@ const OPERATORS = ['<>', '<=', '>=', '!=', '||', '::', '=', '<', '>', '(', ')', 
 
 /**
  * Backslash escapes inside string literals. WMI documents `\\`, `\'` and `\"` and calls any other backslash an
- * invalid query (about_WQL, "Using the escape character"); DSP0202's reference implementation (OpenPegasus) reads
- * `\\` and `\'` in CQL and rejects other escapes. No other escapes (no `\n`): both languages keep text literal.
+ * invalid query (about_WQL, "Using the escape character"); OpenPegasus's CQL conformance queries read
+ * `\\` and `\'` in CQL literals and reject other escapes. No other escapes (no `\n`): both languages keep text literal.
  */
 const ESCAPES: Readonly<Record<QueryDialect, ReadonlySet<string>>> = {
   wql: new Set(['\\', "'", '"']),

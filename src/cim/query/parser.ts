@@ -23,16 +23,16 @@ const RESERVED = new Set([
 ]);
 
 /** Clauses and statements that may follow a complete query in SQL but are not part of the filtering subset. */
-const UNSUPPORTED_CLAUSES: Readonly<Record<string, string>> = {
-  group: 'GROUP BY', order: 'ORDER BY', having: 'HAVING', within: 'WITHIN (event queries)', union: 'UNION',
-  limit: 'LIMIT', first: 'FIRST', join: 'joins', inner: 'joins', left: 'joins', right: 'joins', full: 'joins',
-  cross: 'joins', natural: 'joins',
-};
+const UNSUPPORTED_CLAUSES: ReadonlyMap<string, string> = new Map([
+  ['group', 'GROUP BY'], ['order', 'ORDER BY'], ['having', 'HAVING'], ['within', 'WITHIN (event queries)'],
+  ['union', 'UNION'], ['limit', 'LIMIT'], ['first', 'FIRST'], ['join', 'joins'], ['inner', 'joins'],
+  ['left', 'joins'], ['right', 'joins'], ['full', 'joins'], ['cross', 'joins'], ['natural', 'joins'],
+]);
 
-const UNSUPPORTED_OPERATORS: Readonly<Record<string, string>> = {
-  '+': 'arithmetic', '-': 'arithmetic', '*': 'arithmetic', '/': 'arithmetic', '||': 'string concatenation',
-  '#': "symbolic constants (Prop#'Value')", '::': 'scoped property names (Class::Prop)', '[': 'array indexes',
-};
+const UNSUPPORTED_OPERATORS: ReadonlyMap<string, string> = new Map([
+  ['+', 'arithmetic'], ['-', 'arithmetic'], ['*', 'arithmetic'], ['/', 'arithmetic'], ['||', 'string concatenation'],
+  ['#', "symbolic constants (Prop#'Value')"], ['::', 'scoped property names (Class::Prop)'], ['[', 'array indexes'],
+]);
 
 export function parseQuery(text: string, dialect: QueryDialect): Query {
   if (dialect !== 'wql' && dialect !== 'cql') {
@@ -81,7 +81,7 @@ class Parser {
   }
 
   private unsupported(what: string, at: Offset = this.tok.pos): never {
-    return this.fail(`${what} ${what.endsWith('s') ? 'are' : 'is'} not supported`, at);
+    return this.fail(`not supported: ${what}`, at);
   }
 
   private expectWord(word: string): Token {
@@ -154,14 +154,14 @@ class Parser {
   }
 
   private clauseName(): string | undefined {
-    return this.tok.kind === 'identifier' ? UNSUPPORTED_CLAUSES[this.tok.text.toLowerCase()] : undefined;
+    return this.tok.kind === 'identifier' ? UNSUPPORTED_CLAUSES.get(this.tok.text.toLowerCase()) : undefined;
   }
 
   private end(expected: string): void {
     if (this.tok.kind === 'eof') return;
     const clause = this.clauseName();
     if (clause !== undefined) this.unsupported(clause);
-    this.expected(expected);
+    this.afterOperand(expected);
   }
 
   // ---- conditions ----
@@ -269,7 +269,7 @@ class Parser {
   /** Names what is unsupported about the token after an operand, or says what was expected. */
   private afterOperand(expected: string): never {
     if (this.tok.kind === 'op') {
-      const what = UNSUPPORTED_OPERATORS[this.tok.text];
+      const what = UNSUPPORTED_OPERATORS.get(this.tok.text);
       if (what !== undefined) this.unsupported(what);
     }
     if (this.isWord('in')) this.unsupported('IN lists');
@@ -342,7 +342,10 @@ class Parser {
     this.advance();
     if (this.isOp('*')) this.unsupported(`${first.text}.* (write *)`, first.pos);
     if (this.dialect === 'wql') this.unsupported(`embedded-object paths in WQL (${first.text}.…)`, first.pos);
-    const second = this.identifier('a property name after ' + first.text + '.');
+    if (this.tok.kind !== 'identifier' || RESERVED.has(this.tok.text.toLowerCase())) {
+      this.expected(`a property name after ${first.text}.`);
+    }
+    const second = this.advance();
     if (this.isOp('.')) this.unsupported('property chains (a.b.c)', first.pos);
     if (this.isOp('(')) this.unsupported(`functions (${second.text}(…))`, second.pos);
     return { kind: 'property', name: second.text, qualifier: first.text, pos: first.pos };

@@ -1,0 +1,121 @@
+// The walk a manager does over real sockets, with WS-Man association filters: from the host
+// to every VM, from a VM to its settings and capabilities and back; and profile discovery
+// from root/interop. Every hop is checked against the simulator's own records.
+import t from 'tap';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { allRecords, field, guests, xenSession } from '../helpers/xenapi.js';
+import { faultOf, ROOT, MONITOR } from '../helpers/wsman-client.js';
+import { ALL_CLASSES, associationFilter, CITRIX, DMTF, enumerateWith, filtered, selectorOf, valueOf, type ObjectRef } from '../helpers/filters.js';
+import type { XenRecord } from '../../src/xenapi/values.js';
+import type { XmlElement } from '../../src/soap/xml.js';
+
+let stack: Stack;
+let vms: XenRecord[];
+let hostUuid: string;
+t.before(async () => {
+  stack = await startStack();
+  const x = await xenSession(stack.sim.url);
+  vms = [...guests(await allRecords(x.session, 'VM')).values()];
+  hostUuid = field([...(await allRecords(x.session, 'host')).values()][0]!, 'uuid');
+  await x.close();
+});
+t.teardown(() => stack.close());
+
+const HOST: () => ObjectRef = () => ({ className: 'Xen_HostComputerSystem', keys: { CreationClassName: 'Xen_HostComputerSystem', Name: hostUuid } });
+const vmRef = (uuid: string): ObjectRef => ({ className: 'CIM_ComputerSystem', keys: { CreationClassName: 'Xen_ComputerSystem', Name: uuid } });
+const classes = (items: XmlElement[]): string[] => [...new Set(items.map((i) => i.name))].sort();
+const assoc = (object: ObjectRef, o: Parameters<typeof associationFilter>[2] = {}) => filtered(stack.endpoint, ROOT, ALL_CLASSES, associationFilter('associated', object, o));
+const refs = (object: ObjectRef, o: Parameters<typeof associationFilter>[2] = {}) => filtered(stack.endpoint, ROOT, ALL_CLASSES, associationFilter('association', object, o));
+
+t.test('host → every VM through HostedDependency, and each VM back to the host', async (t) => {
+  const fromHost = await assoc(HOST(), { assocClass: 'CIM_HostedDependency', resultClass: 'CIM_ComputerSystem' });
+  t.same(new Set(fromHost.map((i) => valueOf(i, 'Name'))), new Set(vms.map((v) => field(v, 'uuid'))), 'exactly the guests: no templates, snapshots or dom0');
+  t.same(classes(fromHost), ['Xen_ComputerSystem']);
+  const vm = field(vms[0]!, 'uuid');
+  const back = await assoc(vmRef(vm), { assocClass: 'CIM_HostedDependency', role: 'Dependent', resultRole: 'Antecedent' });
+  t.same(back.map((i) => valueOf(i, 'Name')), [hostUuid]);
+  const wrongRole = await assoc(vmRef(vm), { assocClass: 'CIM_HostedDependency', role: 'Antecedent' });
+  t.equal(wrongRole.length, 0, 'a VM is never the Antecedent of HostedDependency');
+});
+
+t.test('VM → its settings, capabilities, host and service; settings → back to the VM', async (t) => {
+  for (const vm of vms) {
+    const uuid = field(vm, 'uuid');
+    const all = await assoc(vmRef(uuid));
+    t.ok(['Xen_EnabledLogicalElementCapabilities', 'Xen_HostComputerSystem', 'Xen_VirtualSystemManagementService', 'Xen_VirtualSystemSettingData'].every((c) => classes(all).includes(c)), `${field(vm, 'name_label')}: ${classes(all).join(', ')}`);
+    const [vssd] = await assoc(vmRef(uuid), { assocClass: 'CIM_SettingsDefineState', resultClass: 'CIM_VirtualSystemSettingData' });
+    t.equal(valueOf(vssd!, 'InstanceID'), `Xen:${uuid}`);
+    t.equal(valueOf(vssd!, 'ElementName'), field(vm, 'name_label'));
+    t.equal(valueOf(vssd!, 'VirtualSystemIdentifier'), uuid);
+    const [caps] = await assoc(vmRef(uuid), { resultClass: 'CIM_EnabledLogicalElementCapabilities' });
+    const allowed = vm['allowed_operations'] as string[];
+    t.equal(caps!.children.filter((c) => c.name === 'RequestedStatesSupported').length > 0, allowed.some((o) => ['start', 'clean_shutdown', 'hard_shutdown', 'pause', 'unpause', 'suspend', 'resume', 'clean_reboot', 'hard_reboot'].includes(o)));
+    const back = await assoc({ className: 'CIM_VirtualSystemSettingData', keys: { InstanceID: `Xen:${uuid}` } }, { resultClass: 'CIM_ComputerSystem' });
+    t.same(back.map((i) => valueOf(i, 'Name')), [uuid], 'settings lead back to their VM only');
+  }
+});
+
+t.test('References: association instances with EPRs to both ends', async (t) => {
+  const vm = field(vms[0]!, 'uuid');
+  const links = await refs(vmRef(vm), { resultClass: 'CIM_ElementSettingData' });
+  t.equal(links.length, 1);
+  const esd = links[0]!;
+  t.equal(esd.name, 'Xen_ElementSettingData');
+  t.equal(valueOf(esd, 'IsCurrent'), '1');
+  const me = esd.children.find((c) => c.name === 'ManagedElement')!;
+  t.equal(selectorOf(me, 'Name'), vm);
+  t.equal(selectorOf(me, '__cimnamespace'), 'root/cimv2');
+  const sd = esd.children.find((c) => c.name === 'SettingData')!;
+  t.equal(selectorOf(sd, 'InstanceID'), `Xen:${vm}`);
+  const fromHost = await refs(HOST(), { resultClass: 'CIM_HostedDependency' });
+  t.equal(fromHost.length, vms.length, 'one HostedDependency per guest');
+});
+
+t.test('EnumerateEPR and ObjectAndEPR with an association filter; a class ResourceURI narrows results', async (t) => {
+  const eprs = await filtered(stack.endpoint, ROOT, ALL_CLASSES, associationFilter('associated', HOST(), { resultClass: 'Xen_ComputerSystem' }), { mode: 'EnumerateEPR' });
+  t.equal(eprs.length, vms.length);
+  t.ok(eprs.every((e) => e.name === 'EndpointReference'));
+  const narrowed = await filtered(stack.endpoint, ROOT, `${CITRIX}Xen_VirtualSystemManagementService`, associationFilter('associated', HOST()));
+  t.same(classes(narrowed), ['Xen_VirtualSystemManagementService']);
+});
+
+t.test('an association Object that names no instance, or names unknown classes, is CannotProcessFilter [DSP0227 R8.2.1-4]', async (t) => {
+  const cases = [
+    associationFilter('associated', vmRef('00000000-0000-0000-0000-000000000000')),
+    associationFilter('associated', { className: 'CIM_Nothing', keys: { Name: 'x' } }),
+    associationFilter('associated', vmRef(field(vms[0]!, 'uuid')), { resultClass: 'CIM_Nothing' }),
+    associationFilter('association', { className: 'CIM_ComputerSystem', keys: { Colour: 'red' } }),
+    '<wsman:Filter Dialect="http://schemas.dmtf.org/wbem/wsman/1/cimbinding/associationFilter"><wsmb:AssociatedInstances/></wsman:Filter>',
+  ];
+  for (const f of cases) {
+    const r = await enumerateWith(stack.endpoint, ROOT, ALL_CLASSES, f);
+    t.equal(r.status, 500);
+    t.equal(faultOf(r)?.subcode, 'wsen:CannotProcessFilter', f.slice(0, 200));
+  }
+});
+
+t.test('profile discovery: RegisteredProfile in root/interop, ElementConformsToProfile to the central instances', async (t) => {
+  const profiles = await filtered(stack.endpoint, MONITOR, `${DMTF}CIM_RegisteredProfile`, '', { namespace: 'root/interop' });
+  const byName = new Map(profiles.map((p) => [valueOf(p, 'RegisteredName'), p]));
+  for (const name of ['System Virtualization', 'Virtual System', 'Profile Registration']) t.ok(byName.has(name), name);
+  t.ok(profiles.every((p) => valueOf(p, 'RegisteredOrganization') === '2'), 'DMTF profiles');
+  const inCimv2 = await filtered(stack.endpoint, MONITOR, `${DMTF}CIM_RegisteredProfile`, '');
+  t.equal(inCimv2.length, 0, 'profiles live in root/interop');
+
+  const sv = byName.get('System Virtualization')!;
+  const svRef: ObjectRef = { className: 'CIM_RegisteredProfile', keys: { InstanceID: valueOf(sv, 'InstanceID')! }, namespace: 'root/interop' };
+  const central = await assoc(svRef, { assocClass: 'CIM_ElementConformsToProfile', resultRole: 'ManagedElement' });
+  t.same(central.map((i) => valueOf(i, 'Name')), [hostUuid], 'System Virtualization → the host');
+  const vs = byName.get('Virtual System')!;
+  const vsCentral = await assoc({ className: 'CIM_RegisteredProfile', keys: { InstanceID: valueOf(vs, 'InstanceID')! }, namespace: 'root/interop' }, { assocClass: 'CIM_ElementConformsToProfile' });
+  t.same(new Set(vsCentral.map((i) => valueOf(i, 'Name'))), new Set(vms.map((v) => field(v, 'uuid'))), 'Virtual System → every VM');
+
+  const fromHost = await assoc(HOST(), { assocClass: 'CIM_ElementConformsToProfile', resultClass: 'CIM_RegisteredProfile' });
+  t.same(fromHost.map((i) => valueOf(i, 'RegisteredName')), ['System Virtualization'], 'and back from the host in root/cimv2');
+
+  const referenced = await assoc(svRef, { assocClass: 'CIM_ReferencedProfile', role: 'Dependent', resultRole: 'Antecedent' });
+  t.ok(referenced.some((p) => valueOf(p, 'RegisteredName') === 'Virtual System'), 'System Virtualization references Virtual System');
+  const vsRef: ObjectRef = { className: 'CIM_RegisteredProfile', keys: { InstanceID: valueOf(vs, 'InstanceID')! }, namespace: 'root/interop' };
+  const up = await assoc(vsRef, { assocClass: 'CIM_ReferencedProfile' });
+  t.same(up.map((p) => valueOf(p, 'RegisteredName')), ['System Virtualization'], 'and the component leads back to the autonomous profile');
+});

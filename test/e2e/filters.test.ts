@@ -1,0 +1,96 @@
+// Enumerate filters over real sockets: selector filter, WQL and CQL, polymorphism modes, and
+// the faults for filters that cannot be applied (never a silently unfiltered answer).
+import t from 'tap';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { allRecords, field, guests, xenSession } from '../helpers/xenapi.js';
+import { faultOf, ROOT, type WsmanReply } from '../helpers/wsman-client.js';
+import { ALL_CLASSES, CITRIX, CQL, DMTF, enumerateWith, filtered, queryFilter, selectorFilter, valueOf, WQL, WQL_DMTF } from '../helpers/filters.js';
+import type { XenRecord } from '../../src/xenapi/values.js';
+
+let stack: Stack;
+let vms: XenRecord[];
+let hostUuid: string;
+t.before(async () => {
+  stack = await startStack();
+  const x = await xenSession(stack.sim.url);
+  vms = [...guests(await allRecords(x.session, 'VM')).values()];
+  hostUuid = field([...(await allRecords(x.session, 'host')).values()][0]!, 'uuid');
+  await x.close();
+});
+t.teardown(() => stack.close());
+
+const names = (items: { name: string }[] & Parameters<typeof valueOf>[0][]): Set<string> => new Set(items.map((i) => valueOf(i, 'Name') ?? valueOf(i, 'InstanceID') ?? '?'));
+const uuidsWhere = (pred: (vm: XenRecord) => boolean): string[] => vms.filter(pred).map((v) => field(v, 'uuid'));
+const subcode = (r: WsmanReply): string | undefined => faultOf(r)?.subcode;
+
+t.test('selector filter: equality on keys and properties', async (t) => {
+  const vm = field(vms[0]!, 'uuid');
+  const one = await filtered(stack.endpoint, ROOT, `${DMTF}CIM_ComputerSystem`, selectorFilter({ Name: vm }));
+  t.same(names(one), new Set([vm]));
+  const host = await filtered(stack.endpoint, ROOT, `${DMTF}CIM_ComputerSystem`, selectorFilter({ CreationClassName: 'xen_hostcomputersystem' }));
+  t.same(names(host), new Set([hostUuid]), 'class names compare without case');
+  const halted = await filtered(stack.endpoint, ROOT, `${CITRIX}Xen_ComputerSystem`, selectorFilter({ EnabledState: '3' }));
+  t.same(names(halted), new Set(uuidsWhere((v) => v['power_state'] === 'Halted')));
+  const none = await filtered(stack.endpoint, ROOT, `${CITRIX}Xen_ComputerSystem`, selectorFilter({ Name: 'no-such-vm' }));
+  t.equal(none.length, 0);
+  t.equal(subcode(await enumerateWith(stack.endpoint, ROOT, `${DMTF}CIM_ComputerSystem`, selectorFilter({ Colour: 'red' }))), 'wsen:CannotProcessFilter');
+  t.equal(subcode(await enumerateWith(stack.endpoint, ROOT, `${DMTF}CIM_ComputerSystem`, selectorFilter({ EnabledState: 'two' }))), 'wsen:CannotProcessFilter');
+});
+
+t.test('WQL (both dialect URIs) and CQL select, filter and project', async (t) => {
+  const running = new Set([...uuidsWhere((v) => v['power_state'] === 'Running')]);
+  for (const [dialect, text] of [
+    [WQL, "SELECT * FROM Xen_ComputerSystem WHERE EnabledState = 2"],
+    [WQL_DMTF, "select * from Xen_ComputerSystem where EnabledState=2"],
+    [CQL, "SELECT * FROM Xen_ComputerSystem WHERE EnabledState = 2"],
+  ] as const) {
+    const items = await filtered(stack.endpoint, ROOT, `${CITRIX}Xen_ComputerSystem`, queryFilter(text, dialect));
+    t.same(names(items), running, `${dialect}: ${text}`);
+  }
+  const web = vms.find((v) => v['name_label'] === 'web-01')!;
+  const like = await filtered(stack.endpoint, ROOT, `${DMTF}CIM_ComputerSystem`, queryFilter("select * from CIM_ComputerSystem where ElementName like 'web%'"));
+  t.same(names(like), new Set([field(web, 'uuid')]));
+  const projected = await filtered(stack.endpoint, ROOT, ALL_CLASSES, queryFilter('SELECT Name, ElementName FROM Xen_ComputerSystem WHERE EnabledState <> 2 AND NOT (EnabledState = 3)'));
+  t.same(names(projected), new Set(uuidsWhere((v) => v['power_state'] !== 'Running' && v['power_state'] !== 'Halted')), 'the all-classes URI takes its class from FROM');
+  for (const item of projected) t.same(item.children.map((c) => c.name), ['ElementName', 'Name'], 'only the selected properties, in class order');
+  const isa = await filtered(stack.endpoint, ROOT, `${DMTF}CIM_ComputerSystem`, queryFilter('SELECT * FROM CIM_ComputerSystem AS cs WHERE cs ISA Xen_HostComputerSystem', CQL));
+  t.same(names(isa), new Set([hostUuid]), 'CQL ISA');
+});
+
+t.test('query filters that cannot be applied are refused', async (t) => {
+  const cases: [string, string, string][] = [
+    [`${CITRIX}Xen_HostComputerSystem`, queryFilter('SELECT * FROM Xen_ComputerSystem'), 'wsen:CannotProcessFilter'],
+    [`${DMTF}CIM_ComputerSystem`, queryFilter('SELECT * FROM CIM_ComputerSystem WHERE Colour = 1'), 'wsen:CannotProcessFilter'],
+    [`${DMTF}CIM_ComputerSystem`, queryFilter('SELECT * FROM CIM_ComputerSystem WHERE'), 'wsen:CannotProcessFilter'],
+    [`${DMTF}CIM_ComputerSystem`, queryFilter('SELECT * FROM CIM_Nothing'), 'wsen:CannotProcessFilter'],
+    [`${DMTF}CIM_ComputerSystem`, queryFilter('DELETE FROM CIM_ComputerSystem'), 'wsen:CannotProcessFilter'],
+    [`${DMTF}CIM_ComputerSystem`, '<wsman:Filter Dialect="http://www.w3.org/TR/1999/REC-xpath-19991116">/s:Body</wsman:Filter>', 'wsen:FilterDialectRequestedUnavailable'],
+    [`${DMTF}CIM_ComputerSystem`, '<wsman:Filter>/s:Body</wsman:Filter>', 'wsen:FilterDialectRequestedUnavailable'],
+    [`${DMTF}CIM_ComputerSystem`, '<wsman:Filter Dialect="urn:made-up">x</wsman:Filter>', 'wsen:FilterDialectRequestedUnavailable'],
+    [`${DMTF}CIM_ComputerSystem`, `${queryFilter('SELECT * FROM CIM_ComputerSystem')}<wsen:Filter Dialect="${WQL}">SELECT * FROM CIM_ComputerSystem</wsen:Filter>`, 'wsen:CannotProcessFilter'],
+    [ALL_CLASSES, '', 'wsman:UnsupportedFeature'],
+    [ALL_CLASSES, `${queryFilter('SELECT * FROM CIM_ComputerSystem')}<wsmb:PolymorphismMode>None</wsmb:PolymorphismMode>`, 'wsmb:PolymorphismModeNotSupported'],
+  ];
+  for (const [uri, inner, want] of cases) {
+    const r = await enumerateWith(stack.endpoint, ROOT, uri, inner);
+    t.equal(r.status, 500);
+    t.equal(subcode(r), want, inner.slice(0, 120));
+  }
+});
+
+t.test("PolymorphismMode: subclass instances with their own, the base class's, or no properties [DSP0227 §7.2]", async (t) => {
+  const uri = `${DMTF}CIM_VirtualSystemSettingData`;
+  const include = await filtered(stack.endpoint, ROOT, uri, '', { polymorphism: 'IncludeSubClassProperties' });
+  t.equal(include.length, vms.length, 'one settings instance per guest');
+  t.ok(include.every((i) => i.name === 'Xen_VirtualSystemSettingData' && i.ns === `${CITRIX}Xen_VirtualSystemSettingData`));
+  t.ok(include.every((i) => i.children.some((c) => c.name === 'BootOrder')), 'subclass properties are included');
+  const exclude = await filtered(stack.endpoint, ROOT, uri, '', { polymorphism: 'ExcludeSubClassProperties' });
+  t.equal(exclude.length, vms.length);
+  t.ok(exclude.every((i) => i.name === 'CIM_VirtualSystemSettingData' && i.ns === uri), 'named and namespaced as the class asked for');
+  t.ok(exclude.every((i) => !i.children.some((c) => c.name === 'BootOrder' || c.name === 'Tags')), "only the requested class's properties");
+  t.same(names(exclude), names(include));
+  const none = await filtered(stack.endpoint, ROOT, uri, '', { polymorphism: 'None' });
+  t.equal(none.length, 0, 'CIM_VirtualSystemSettingData has no instances of its own');
+  const exact = await filtered(stack.endpoint, ROOT, `${CITRIX}Xen_VirtualSystemSettingData`, '', { polymorphism: 'None' });
+  t.equal(exact.length, vms.length, 'None on the concrete class returns its instances');
+});
