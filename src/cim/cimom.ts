@@ -185,22 +185,25 @@ export class Cimom implements ProviderLookup {
     if (id !== undefined) {
       for (const [assocClass, provider] of this.associationProviders(ns)) {
         if (opts.assocClass !== undefined && !this.schema.isA(assocClass, opts.assocClass)) continue;
+        // The roles this object can play in this association, each followed once.
+        const roles = new Set<string>();
         for (const pair of provider.ends(assocClass)) {
-          for (const [from, to] of [pair, [pair[1], pair[0]]] as const) {
-            if (!this.schema.isA(inst.className, from.className) || normalizeNamespace(from.namespace) !== normalizeNamespace(inst.path.namespace)) continue;
-            if (opts.role !== undefined && opts.role.toLowerCase() !== from.role.toLowerCase()) continue;
-            if (kind === 'associators') {
-              if (opts.resultRole !== undefined && opts.resultRole.toLowerCase() !== to.role.toLowerCase()) continue;
-              if (opts.resultClass !== undefined && !this.schema.isA(to.className, opts.resultClass)) continue;
+          for (const end of pair) {
+            if (!this.schema.isA(inst.className, end.className) || normalizeNamespace(end.namespace) !== normalizeNamespace(inst.path.namespace)) continue;
+            if (opts.role !== undefined && opts.role.toLowerCase() !== end.role.toLowerCase()) continue;
+            roles.add(end.role);
+          }
+        }
+        for (const role of roles) {
+          for (const link of provider.follow(ctx, assocClass, { role, namespace: inst.path.namespace, className: inst.className }, id)) {
+            if (kind === 'references') {
+              add(ns, assocClass, provider, link.associationId);
+              continue;
             }
-            for (const link of provider.follow(ctx, assocClass, { ...from, className: inst.className }, id)) {
-              if (kind === 'references') {
-                add(ns, assocClass, provider, link.associationId);
-                continue;
-              }
-              const other = this.providerFor(link.other.namespace, link.other.className);
-              if (other) add(link.other.namespace, link.other.className, other, link.otherId);
-            }
+            if (opts.resultRole !== undefined && opts.resultRole.toLowerCase() !== link.other.role.toLowerCase()) continue;
+            if (opts.resultClass !== undefined && !this.schema.isA(link.other.className, opts.resultClass)) continue;
+            const other = this.providerFor(link.other.namespace, link.other.className);
+            if (other) add(link.other.namespace, link.other.className, other, link.otherId);
           }
         }
       }

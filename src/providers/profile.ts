@@ -4,6 +4,7 @@ import type { AssociationEnd } from '../cim/provider.js';
 import type { XenClass, XenModel } from '../xenapi/model.js';
 import type { AssociationRow } from './association-table.js';
 import type { ClassSpec } from './class-spec.js';
+import type { PoolKind } from './pools.js';
 
 export interface AssociationContribution {
   /** the concrete Xen_ association class the row belongs to */
@@ -25,6 +26,8 @@ export interface ProfileParts {
   readonly specs: readonly ClassSpec<object>[];
   readonly links: readonly AssociationContribution[];
   readonly central: readonly CentralInstances[];
+  /** resource pools the profile serves; their allocation capabilities come from the resource-allocation part (pools.ts) */
+  readonly pools?: readonly PoolKind[];
 }
 
 export type ProfileFactory = (model: XenModel) => ProfileParts;

@@ -1,0 +1,69 @@
+// DSP1043 ranges as setting data: per pool, RASD instances that give the least, the most and
+// the step of what the pool allocates, tied to the pool's allocation capabilities by
+// Xen_SettingsDefineCapabilities (ValueRole 3 Supported, ValueRange 1/2/3). Their ids are
+// `<pool id>/<point>`, e.g. `ProcessorPool/<host uuid>/Maximum`.
+import type { CimValue } from '../../cim/types.js';
+import type { XenModel } from '../../xenapi/model.js';
+import type { AssociationContribution } from '../profile.js';
+import { ALLOCATION_CAPABILITIES_CLASS, capabilitiesIdOf } from '../pools.js';
+import { CIMV2 } from '../instances.js';
+import { hosts } from '../ids.js';
+import { hostOfPool, poolId, type MEMORY_POOL, type PROCESSOR_POOL } from './resources.js';
+
+export const POINTS = { Minimum: 1, Maximum: 2, Increment: 3 } as const;
+export type PointName = keyof typeof POINTS;
+
+type PoolKindName = typeof PROCESSOR_POOL | typeof MEMORY_POOL;
+
+export interface PointId {
+  readonly host: string;
+  readonly point: PointName;
+  readonly pool: string;
+}
+
+/** `<kind>/<host uuid>/<point>` → its parts, or undefined when not one of `points`. */
+export function parsePoint(kind: PoolKindName, points: readonly PointName[], id: string): PointId | undefined {
+  const cut = id.lastIndexOf('/');
+  const pool = id.slice(0, cut);
+  const point = points.find((p) => p === id.slice(cut + 1));
+  const host = cut > 0 ? hostOfPool(kind, pool) : undefined;
+  return host !== undefined && point !== undefined ? { host, point, pool } : undefined;
+}
+
+export function* pointIds(model: XenModel, kind: PoolKindName, points: readonly PointName[]): Generator<string> {
+  for (const [uuid] of hosts(model)) for (const p of points) yield `${poolId(kind, uuid)}/${p}`;
+}
+
+/** Common properties of a range RASD. */
+export function pointProperties(pool: string, point: PointName, what: string): Record<string, CimValue> {
+  return {
+    ElementName: `${what} ${point.toLowerCase()}`,
+    Caption: `${point} of the ${what.toLowerCase()} settings the pool allows`,
+    PoolID: pool,
+  };
+}
+
+/** Xen_SettingsDefineCapabilities from the pool's capabilities to each range RASD. */
+export function pointLinks(model: XenModel, kind: PoolKindName, settingsClass: string, points: readonly PointName[]): AssociationContribution {
+  return {
+    association: 'Xen_SettingsDefineCapabilities',
+    row: {
+      ends: [
+        { role: 'GroupComponent', namespace: CIMV2, className: ALLOCATION_CAPABILITIES_CLASS },
+        { role: 'PartComponent', namespace: CIMV2, className: settingsClass },
+      ],
+      dependsOn: ['host'],
+      pairs: function* () {
+        for (const [uuid] of hosts(model)) {
+          const pool = poolId(kind, uuid);
+          for (const p of points) yield [capabilitiesIdOf(pool), `${pool}/${p}`] as const;
+        }
+      },
+      properties: (_a, b) => ({
+        PropertyPolicy: 0 /* Independent */,
+        ValueRole: 3 /* Supported */,
+        ValueRange: POINTS[parsePoint(kind, points, b)?.point ?? 'Minimum'],
+      }),
+    },
+  };
+}
