@@ -1,7 +1,7 @@
 // Issue 2's end-to-end path over real sockets: simulator (XML-RPC) → gateway (HTTP) → client.
 import t from 'tap';
 import { startStack, type Stack } from '../helpers/stack.js';
-import { allRecords, field, guests, xenSession } from '../helpers/xenapi.js';
+import { allRecords, field, guests, visibleNetworks, xenSession } from '../helpers/xenapi.js';
 import {
   ACTIONS, bodyOf, CS_URI, enumerateAll, envelope, faultOf, find, findOne, identifyEnvelope, MONITOR, NS, post, prop, ROOT, XEN_CS_URI, XEN_HOST_URI,
 } from '../helpers/wsman-client.js';
@@ -57,14 +57,17 @@ t.test('Get of a VM by Name returns its instance with XenAPI values mapped', asy
   t.equal(own.status, 200);
 });
 
-t.test('optimized Enumerate (MaxElements 3) and Pulls return exactly the guests and the host', async (t) => {
+t.test('optimized Enumerate (MaxElements 3) and Pulls return exactly the guests and the host (and the virtual switches)', async (t) => {
   const x = await xenSession(stack.sim.url);
   t.teardown(() => x.close());
   const vms = await allRecords(x.session, 'VM');
   const hosts = await allRecords(x.session, 'host');
+  const switches = new Set([...visibleNetworks(await allRecords(x.session, 'network')).values()].map((n) => field(n, 'uuid')));
   const expected = new Set([...guests(vms).values()].map((v) => field(v, 'uuid')));
   for (const h of hosts.values()) expected.add(field(h, 'uuid'));
   t.ok(vms.size > expected.size, 'the simulator also holds templates, snapshots and dom0');
+  // DSP1097 makes each virtual switch a CIM_ComputerSystem too (Xen_VirtualSwitch, Name = network uuid).
+  for (const s of switches) expected.add(s);
 
   const { items, replies } = await enumerateAll(stack.endpoint, ROOT, CS_URI, { optimize: true, maxElements: 3 });
   const names = items.map((i) => prop(i, 'Name'));
@@ -77,7 +80,10 @@ t.test('optimized Enumerate (MaxElements 3) and Pulls return exactly the guests 
   t.ok(findOne(bodyOf(last), NS.WSEN, 'EndOfSequence'), 'the last response ends the sequence');
   t.notOk(findOne(bodyOf(last), NS.WSEN, 'EnumerationContext'), 'and carries no context');
   for (const r of replies.slice(0, -1)) t.notOk(findOne(bodyOf(r), NS.WSEN, 'EndOfSequence'));
-  t.same(new Set(items.map((i) => i.name)), new Set(['Xen_ComputerSystem', 'Xen_HostComputerSystem']));
+  t.same(new Set(items.map((i) => i.name)), new Set(['Xen_ComputerSystem', 'Xen_HostComputerSystem', 'Xen_VirtualSwitch']));
+  const vmNames = items.filter((i) => i.name === 'Xen_ComputerSystem').map((i) => prop(i, 'Name'));
+  t.same(new Set(vmNames), new Set([...guests(vms).values()].map((v) => field(v, 'uuid'))), 'the VMs are exactly the guests');
+  t.same(new Set(items.filter((i) => i.name === 'Xen_VirtualSwitch').map((i) => prop(i, 'Name'))), switches, 'the switches are exactly the visible networks');
 });
 
 t.test('plain Enumerate then Pull without MaxElements yields one item per Pull', async (t) => {

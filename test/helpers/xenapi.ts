@@ -31,3 +31,19 @@ export function field(r: XenRecord, name: string): string {
   const v: XenValue | undefined = r[name];
   return typeof v === 'string' ? v : String(v);
 }
+
+/** Networks the gateway shows as virtual switches: all but the host internal management network. */
+export function visibleNetworks(networks: Map<string, XenRecord>): Map<string, XenRecord> {
+  return new Map([...networks].filter(([, n]) => {
+    const oc = n['other_config'] as Record<string, string> | undefined;
+    return oc?.['is_host_internal_management_network'] !== 'true';
+  }));
+}
+
+/** Names of every CIM_ComputerSystem the gateway must show: guests, hosts and virtual switches. */
+export async function computerSystemNames(session: XenSession): Promise<Set<string>> {
+  const vms = guests(await allRecords(session, 'VM'));
+  const hosts = await allRecords(session, 'host');
+  const nets = visibleNetworks(await allRecords(session, 'network'));
+  return new Set([...vms.values(), ...hosts.values(), ...nets.values()].map((r) => field(r, 'uuid')));
+}
