@@ -123,3 +123,73 @@ t.test('profile discovery: RegisteredProfile in root/interop, ElementConformsToP
   const up = await assoc(vsRef, { assocClass: 'CIM_ReferencedProfile' });
   t.same(up.map((p) => valueOf(p, 'RegisteredName')), ['System Virtualization'], 'and the component leads back to the autonomous profile');
 });
+
+t.test('a manager walk: VM → settings → every resource setting → its pool → the host, and the devices back to the VM', async (t) => {
+  const x = await xenSession(stack.sim.url);
+  t.teardown(() => x.close());
+  const vbds = await allRecords(x.session, 'VBD');
+  const vifs = await allRecords(x.session, 'VIF');
+  const vdis = await allRecords(x.session, 'VDI');
+  const srs = await allRecords(x.session, 'SR');
+  const vm = vms.find((v) => v['power_state'] === 'Running')!;
+  const uuid = field(vm, 'uuid');
+  const vmRefStr = [...(await allRecords(x.session, 'VM'))].find(([, r]) => r['uuid'] === uuid)![0];
+  const vmVbds = [...vbds.values()].filter((b) => b['VM'] === vmRefStr);
+  const vmVifs = [...vifs.values()].filter((v) => v['VM'] === vmRefStr);
+
+  // VM → its settings → the resource allocation settings that make it up
+  const [vssd] = await assoc(vmRef(uuid), { assocClass: 'CIM_SettingsDefineState', resultClass: 'CIM_VirtualSystemSettingData' });
+  const vssdRef: ObjectRef = { className: 'Xen_VirtualSystemSettingData', keys: { InstanceID: valueOf(vssd!, 'InstanceID')! } };
+  const rasds = await assoc(vssdRef, { assocClass: 'CIM_VirtualSystemSettingDataComponent', resultClass: 'CIM_ResourceAllocationSettingData' });
+  t.equal(rasds.length, 2 + vmVbds.length + vmVifs.length, 'processor, memory, one per VBD and one per VIF');
+  const byType = (type: string) => rasds.filter((r) => valueOf(r, 'ResourceType') === type);
+  t.equal(byType('3').length, 1, 'one processor setting');
+  t.equal(valueOf(byType('3')[0]!, 'VirtualQuantity'), String(vm['VCPUs_max']));
+  t.equal(byType('4').length, 1, 'one memory setting');
+  t.equal(valueOf(byType('4')[0]!, 'VirtualQuantity'), String(Math.ceil(Number(vm['memory_static_max']) / 2 ** 20)), 'MiB');
+  t.equal(byType('31').length + byType('16').length, vmVbds.length, 'a storage setting per VBD (disk 31, CD 16)');
+  t.equal(byType('33').length, vmVifs.length, 'an Ethernet connection setting per VIF');
+  for (const vbd of vmVbds) {
+    const setting = rasds.find((r) => valueOf(r, 'InstanceID') === `Xen:${uuid}/${field(vbd, 'uuid')}`);
+    t.ok(setting, `setting of VBD ${field(vbd, 'userdevice')}`);
+    const vdi = vdis.get(field(vbd, 'VDI'));
+    if (vdi) {
+      t.equal(valueOf(setting!, 'VirtualQuantity'), field(vdi, 'virtual_size'), 'disk size in bytes');
+      t.equal(valueOf(setting!, 'PoolID'), field(srs.get(field(vdi, 'SR'))!, 'uuid'), 'pool = the SR');
+    }
+  }
+
+  // each setting → its pool → the host
+  for (const rasd of rasds) {
+    const ref: ObjectRef = { className: rasd.name, keys: { InstanceID: valueOf(rasd, 'InstanceID')! } };
+    const pools = await assoc(ref, { assocClass: 'CIM_ResourceAllocationFromPool', resultClass: 'CIM_ResourcePool' });
+    if (valueOf(rasd, 'PoolID') === undefined || rasd.children.find((c) => c.name === 'PoolID')?.attrs.some((a) => a.name === 'nil')) {
+      t.equal(pools.length, 0, `${valueOf(rasd, 'InstanceID')} draws on no pool (empty drive)`);
+      continue;
+    }
+    t.equal(pools.length, 1, `${valueOf(rasd, 'InstanceID')} draws on one pool`);
+    t.equal(valueOf(pools[0]!, 'PoolID'), valueOf(rasd, 'PoolID'), 'the pool its PoolID names');
+    const poolRef: ObjectRef = { className: pools[0]!.name, keys: { InstanceID: valueOf(pools[0]!, 'InstanceID')! } };
+    const owner = await assoc(poolRef, { assocClass: 'CIM_HostedResourcePool' });
+    t.same(owner.map((h) => valueOf(h, 'Name')), [hostUuid], 'hosted by the host');
+    const caps = await assoc(poolRef, { assocClass: 'CIM_ElementCapabilities', resultClass: 'CIM_AllocationCapabilities' });
+    t.equal(caps.length, 1, 'with its allocation capabilities');
+    t.equal(valueOf(caps[0]!, 'ResourceType'), valueOf(pools[0]!, 'ResourceType'));
+  }
+
+  // VM → its devices → each device's settings is one of the VM's settings; each device leads back to the VM
+  const devices = await assoc(vmRef(uuid), { assocClass: 'CIM_SystemDevice' });
+  t.equal(devices.filter((d) => d.name === 'Xen_Processor').length, Number((await x.session.call('VM_metrics.get_VCPUs_number', [field(vm, 'metrics')])) || vm['VCPUs_at_startup']), 'a processor per running vCPU');
+  t.equal(devices.filter((d) => d.name === 'Xen_Memory').length, 1);
+  t.equal(devices.filter((d) => d.name === 'Xen_Disk' || d.name === 'Xen_CDROMDrive').length, vmVbds.length);
+  t.equal(devices.filter((d) => d.name === 'Xen_NetworkPort').length, vmVifs.length);
+  const rasdIds = new Set(rasds.map((r) => valueOf(r, 'InstanceID')));
+  for (const d of devices) {
+    const ref: ObjectRef = { className: d.name, keys: { SystemCreationClassName: 'Xen_ComputerSystem', SystemName: uuid, CreationClassName: d.name, DeviceID: valueOf(d, 'DeviceID')! } };
+    const state = await assoc(ref, { assocClass: 'CIM_SettingsDefineState' });
+    t.equal(state.length, 1, `${valueOf(d, 'DeviceID')} has its settings`);
+    t.ok(rasdIds.has(valueOf(state[0]!, 'InstanceID')), 'which are among the VM settings');
+    const sys = await assoc(ref, { assocClass: 'CIM_SystemDevice' });
+    t.same(sys.map((s) => valueOf(s, 'Name')), [uuid], 'and it belongs to the VM');
+  }
+});
