@@ -46,3 +46,23 @@ export function availableRequestedStates(allowedOperations: readonly string[]): 
   for (const [op, state] of OPERATION_TO_REQUESTED) if (allowed.has(op)) states.add(state);
   return [...states].sort((a, b) => a - b);
 }
+
+/** The state properties of anything that lives and dies with a VM's domain (the VM and its vCPUs and memory). */
+export function powerStateProperties(powerState: string): {
+  OperationalStatus: number[];
+  StatusDescriptions: string[];
+  HealthState: number;
+  EnabledState: number;
+  RequestedState: number;
+  EnabledDefault: number;
+} {
+  const { enabledState, operationalStatus } = powerMapping(powerState);
+  return {
+    OperationalStatus: [operationalStatus],
+    StatusDescriptions: [powerState],
+    HealthState: 5,
+    EnabledState: enabledState,
+    RequestedState: RequestedState.NotApplicable,
+    EnabledDefault: 2,
+  };
+}

@@ -5,7 +5,7 @@ import { int, str, type XenRecord } from '../../xenapi/values.js';
 import { classSpec } from '../class-spec.js';
 import { deviceKeys, guestByUuid, instanceId, localId, VM_CLASS } from '../ids.js';
 import { CIMV2 } from '../instances.js';
-import { powerMapping, RequestedState } from '../power-state.js';
+import { powerStateProperties } from '../power-state.js';
 import { isActive, metricsOf, type ResourceIndex } from './resources.js';
 
 export const MEMORY_CLASS = 'Xen_Memory';
@@ -39,17 +39,11 @@ export function memorySpec(model: XenModel, index: ResourceIndex) {
     },
     properties: (_uuid, vm) => {
       const power = str(vm, 'power_state');
-      const { enabledState, operationalStatus } = powerMapping(power);
       const bytes = domainBytes(model, vm);
       return {
         ElementName: 'Memory',
         Caption: 'Virtual machine memory',
-        OperationalStatus: [operationalStatus],
-        StatusDescriptions: [power],
-        HealthState: 5,
-        EnabledState: enabledState,
-        RequestedState: RequestedState.NotApplicable,
-        EnabledDefault: 2,
+        ...powerStateProperties(power),
         BlockSize: 1,
         NumberOfBlocks: bytes,
         ConsumableBlocks: bytes,

@@ -7,7 +7,7 @@ import { int, str, type XenRecord } from '../../xenapi/values.js';
 import { classSpec } from '../class-spec.js';
 import { deviceKeys, guestByUuid, HOST_CLASS, hosts, instanceId, localId, VM_CLASS } from '../ids.js';
 import { CIMV2, orNull } from '../instances.js';
-import { EnabledState, powerMapping, RequestedState } from '../power-state.js';
+import { EnabledState, powerStateProperties, RequestedState } from '../power-state.js';
 import { liveVcpus, metricsOf, vcpuLoad, type ResourceIndex } from './resources.js';
 
 export const PROCESSOR_CLASS = 'Xen_Processor';
@@ -55,16 +55,10 @@ export function processorSpec(model: XenModel, index: ResourceIndex) {
     properties: (id, vm) => {
       const n = split(id)[1];
       const power = str(vm, 'power_state');
-      const { enabledState, operationalStatus } = powerMapping(power);
       return {
         ElementName: `VCPU ${n}`,
         Caption: 'Virtual CPU',
-        OperationalStatus: [operationalStatus],
-        StatusDescriptions: [power],
-        HealthState: 5,
-        EnabledState: enabledState,
-        RequestedState: RequestedState.NotApplicable,
-        EnabledDefault: 2,
+        ...powerStateProperties(power),
         LoadPercentage: vcpuLoad(metricsOf(model, vm), n),
       };
     },

@@ -5,7 +5,7 @@ import { date, int, refs, str, type XenRecord } from '../../xenapi/values.js';
 import { classSpec } from '../class-spec.js';
 import { guestByUuid, guests, systemKeys, VM_CLASS } from '../ids.js';
 import { CIMV2, orNull, timestamp } from '../instances.js';
-import { availableRequestedStates, powerMapping, RequestedState } from '../power-state.js';
+import { availableRequestedStates, powerStateProperties, RequestedState } from '../power-state.js';
 
 export function vmSpec(model: XenModel) {
   return classSpec<XenRecord>({
@@ -22,7 +22,6 @@ export function vmSpec(model: XenModel) {
     properties: (_uuid, vm) => {
       const metrics = model.get('VM_metrics', str(vm, 'metrics'));
       const power = str(vm, 'power_state');
-      const { enabledState, operationalStatus } = powerMapping(power);
       const active = power === 'Running' || power === 'Paused';
       const domid = int(vm, 'domid');
       const hasDomain = Number.isFinite(domid) && domid >= 0;
@@ -31,12 +30,7 @@ export function vmSpec(model: XenModel) {
         Description: orNull(str(vm, 'name_description')),
         ElementName: str(vm, 'name_label'),
         InstallDate: metrics ? timestamp(date(metrics, 'install_time')) : null,
-        OperationalStatus: [operationalStatus],
-        StatusDescriptions: [power],
-        HealthState: 5,
-        EnabledState: enabledState,
-        RequestedState: RequestedState.NotApplicable,
-        EnabledDefault: 2,
+        ...powerStateProperties(power),
         TimeOfLastStateChange: active && metrics ? timestamp(date(metrics, 'start_time')) : null,
         AvailableRequestedStates: availableRequestedStates(refs(vm, 'allowed_operations')),
         TransitioningToState: RequestedState.NotApplicable,
