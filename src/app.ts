@@ -11,6 +11,9 @@ import { registerHealthRoute } from './http/health-route.js';
 import { registerSoapBody } from './http/soap-body.js';
 import { registerWsmanRoute } from './http/wsman-route.js';
 import { createProviders } from './providers/catalog.js';
+import { JobRegistry } from './providers/jobs/registry.js';
+import type { ProviderServices } from './providers/services.js';
+import { UserCalls } from './xenapi/user-calls.js';
 import { CIMV2, INTEROP } from './providers/instances.js';
 import { DEFAULT_XML_LIMITS } from './soap/xml.js';
 import { EnumerationContexts } from './wsman/enumeration-contexts.js';
@@ -71,8 +74,14 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
     throw err;
   }
 
-  const providers: InstanceProvider[] = createProviders(model);
+  const jobs = new JobRegistry(model, config.jobRetentionMs, async (ref) => {
+    await service.call('task.destroy', [ref]);
+  });
+  const services: ProviderServices = { xen: new UserCalls(client), jobs, jobWaitMs: config.jobWaitMs };
+  const providers: InstanceProvider[] = createProviders(model, services);
   const cimom = new Cimom(schema, providers, [CIMV2, INTEROP]);
+  // A write is answered once the model has it, so the next Get shows it (read-your-writes).
+  cimom.onAfterWrite(() => feed.barrier().catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not wait for the model after a write')));
   const contexts = new EnumerationContexts({
     maxContexts: config.maxContexts,
     defaultTtlMs: config.enumerationTtlMs,
@@ -92,7 +101,9 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
     authenticator: {
       authenticate: async (user, password, remoteAddress): Promise<Principal | undefined> => {
         const session = await logins.login(user, password);
-        return session ? { user: session.user, authType: 'basic', remoteAddress, xenSession: session.sessionRef } : undefined;
+        if (!session) return undefined;
+        const renewXenSession = async (): Promise<string | undefined> => (await logins.relogin(user, password))?.sessionRef;
+        return { user: session.user, authType: 'basic', remoteAddress, xenSession: session.sessionRef, renewXenSession };
       },
     },
     xmlLimits: DEFAULT_XML_LIMITS,
@@ -112,6 +123,7 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
       closed = true;
       await app.close();
       contexts.clear();
+      jobs.close();
       await feed.stop();
       await cimom.terminate();
       await logins.close();

@@ -27,6 +27,10 @@ export interface GatewayConfig {
   readonly loginCacheMs: number;
   readonly eventTimeoutS: number;
   readonly metricsIntervalMs: number;
+  /** how long a method waits for its XenAPI task before answering 4096 with a job */
+  readonly jobWaitMs: number;
+  /** how long a finished job stays readable */
+  readonly jobRetentionMs: number;
 }
 
 interface OptionSpec {
@@ -55,6 +59,8 @@ export const OPTIONS = {
   'login-cache': { env: 'WSMAN_LOGIN_CACHE_MS', default: '60000', help: 'how long a checked login is remembered, in ms' },
   'event-timeout': { env: 'XAPI_EVENT_TIMEOUT_S', default: '30', help: 'seconds one event.from call waits for changes' },
   'metrics-interval': { env: 'XAPI_METRICS_INTERVAL_MS', default: '60000', help: 'how often VM and host metrics are re-read, in ms (0: never)' },
+  'job-wait': { env: 'WSMAN_JOB_WAIT_MS', default: '3000', help: 'how long a method waits for its XenAPI task before answering 4096 with a job, in ms' },
+  'job-retention': { env: 'WSMAN_JOB_RETENTION_MS', default: '600000', help: 'how long a finished job (CIM_ConcreteJob) stays readable, in ms' },
   help: { env: '', flag: true, help: 'show this help' },
 } as const satisfies Record<string, OptionSpec>;
 
@@ -124,5 +130,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Gat
     loginCacheMs: num('login-cache', 1000),
     eventTimeoutS: num('event-timeout', 1, 3600),
     metricsIntervalMs: num('metrics-interval', 0),
+    jobWaitMs: num('job-wait', 0, 600_000),
+    jobRetentionMs: num('job-retention', 1000),
   };
 }

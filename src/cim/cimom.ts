@@ -3,11 +3,11 @@
 // all cursors over provider ids, so an open enumeration holds ids, never instances.
 import { CimError } from './errors.js';
 import type { CimInstance } from './instance.js';
-import { normalizeNamespace, type KeyBinding, type ObjectPath } from './object-path.js';
+import { normalizeNamespace, ObjectPath, type KeyBinding } from './object-path.js';
 import type { OperationContext } from './operation-context.js';
-import { isAssociationProvider, type AssociationProvider, type InstanceProvider, type ProviderLookup } from './provider.js';
+import { isAssociationProvider, type AssociationProvider, type InstanceProvider, type MethodResult, type ProviderLookup } from './provider.js';
 import type { ClassView, SchemaView } from './schema-view.js';
-import type { CimKeyValue, ObjectPathLike } from './types.js';
+import { CimDateTime, type CimKeyValue, type CimScalar, type CimValue, type ObjectPathLike } from './types.js';
 
 /** DSP0227 §7.2 polymorphism: which subclass instances an enumeration returns. */
 export type Polymorphism = 'IncludeSubClassProperties' | 'ExcludeSubClassProperties' | 'None';
@@ -49,6 +49,9 @@ export interface EnumerationCursor {
 
 export class Cimom implements ProviderLookup {
   private readonly byNamespace = new Map<string, Map<string, InstanceProvider>>();
+
+  /** called after every write so that reads see it (the model catching up with XenAPI) */
+  private afterWrite: () => Promise<void> = async () => {};
 
   constructor(readonly schema: SchemaView, providers: readonly InstanceProvider[], extraNamespaces: readonly string[] = []) {
     for (const ns of extraNamespaces) this.byNamespace.set(normalizeNamespace(ns), new Map());
@@ -241,6 +244,54 @@ export class Cimom implements ProviderLookup {
     }
   }
 
+  /** Sets what runs after each write before its answer (app.ts: wait until the model has the change). */
+  onAfterWrite(fn: () => Promise<void>): void {
+    this.afterWrite = fn;
+  }
+
+  /**
+   * ModifyInstance (WS-Transfer Put): applies the properties that differ from the instance now.
+   * Changing a key or a property the provider does not let clients write is refused, with
+   * nothing changed. Returns the instance as it is after the change.
+   */
+  async modifyInstance(ctx: OperationContext, path: ObjectPathLike, values: ReadonlyMap<string, CimValue>): Promise<CimInstance> {
+    const inst = this.resolvePath(ctx, path);
+    const cls = this.resolveClass(inst.path.namespace, inst.className);
+    const provider = this.providerFor(inst.path.namespace, inst.className);
+    const id = provider?.idOf(ctx, inst.className, inst.path.keys);
+    if (!provider || id === undefined) throw new CimError('NOT_FOUND', `No ${cls.name} instance has these keys.`);
+    const writable = provider.writableProperties?.(inst.className) ?? new Set<string>();
+    const changes = new Map<string, CimValue>();
+    for (const [name, value] of values) {
+      const prop = cls.property(name);
+      if (!prop) throw new CimError('NO_SUCH_PROPERTY', `${cls.name} has no property ${name}.`, { subject: 'property', valueProblem: 'unknown-name' });
+      if (sameValue(inst.get(prop.name) ?? null, value)) continue;
+      if (!writable.has(prop.name.toLowerCase())) {
+        throw new CimError('NOT_SUPPORTED', `${cls.name}.${prop.name} cannot be changed.`, { subject: 'property', valueProblem: 'read-only' });
+      }
+      changes.set(prop.name, value);
+    }
+    if (changes.size === 0) return inst;
+    if (!provider.modifyInstance) throw new CimError('NOT_SUPPORTED', `${cls.name} instances cannot be modified.`);
+    await provider.modifyInstance(ctx, inst.className, id, changes);
+    await this.afterWrite();
+    return this.resolvePath(ctx, inst.path);
+  }
+
+  /** InvokeMethod: an extrinsic method of the instance `path`, with typed IN parameters. */
+  async invokeMethod(ctx: OperationContext, path: ObjectPathLike, method: string, params: ReadonlyMap<string, CimValue>): Promise<MethodResult> {
+    const inst = this.resolvePath(ctx, path);
+    const cls = this.resolveClass(inst.path.namespace, inst.className);
+    const decl = cls.methods.find((m) => m.name.toLowerCase() === method.toLowerCase());
+    if (!decl) throw new CimError('METHOD_NOT_FOUND', `${cls.name} has no method ${method}.`);
+    const provider = this.providerFor(inst.path.namespace, inst.className);
+    const id = provider?.idOf(ctx, inst.className, inst.path.keys);
+    if (!provider?.invokeMethod || id === undefined) throw new CimError('METHOD_NOT_AVAILABLE', `${cls.name}.${decl.name} is not available.`);
+    const result = await provider.invokeMethod(ctx, inst.className, id, decl.name, params);
+    await this.afterWrite();
+    return result;
+  }
+
   async terminate(): Promise<void> {
     const all = new Set<InstanceProvider>();
     for (const t of this.byNamespace.values()) for (const p of t.values()) all.add(p);
@@ -257,6 +308,22 @@ function keyMatches(actual: unknown, wanted: CimKeyValue, name: string): boolean
   const lower = name.toLowerCase();
   if (lower === 'creationclassname' || lower === 'systemcreationclassname') return String(actual).toLowerCase() === String(wanted).toLowerCase();
   return String(actual) === String(wanted);
+}
+
+/** Whether two property values are the same CIM value (a Put that repeats a value changes nothing). */
+export function sameValue(a: CimValue, b: CimValue): boolean {
+  if (a === null || b === null) return a === b || (Array.isArray(a) && a.length === 0) || (Array.isArray(b) && b.length === 0);
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => sameValue(x as CimValue, b[i] as CimValue));
+  }
+  return scalarText(a as CimScalar) === scalarText(b as CimScalar);
+}
+
+function scalarText(v: CimScalar): string {
+  if (v instanceof CimDateTime) return v.toXsd();
+  if (typeof v === 'object') return 'keys' in v ? new ObjectPath(v.namespace, v.className, v.keys).toString() : JSON.stringify([...v.properties]);
+  return String(v);
 }
 
 function samePath(a: ObjectPathLike, b: ObjectPathLike): boolean {

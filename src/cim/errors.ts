@@ -37,9 +37,13 @@ export type CimErrorSubject = 'keys' | 'namespace' | 'property' | 'parameter' | 
 /** What is wrong with the keys of an object path (→ the InvalidSelectors fault detail). */
 export type KeyProblem = 'unexpected' | 'insufficient' | 'ambiguous' | 'invalid-value' | 'type-mismatch';
 
+/** What is wrong with a property or parameter value (→ the fault detail). */
+export type ValueProblem = 'read-only' | 'invalid-value' | 'type-mismatch' | 'unknown-name' | 'missing';
+
 export interface CimErrorOptions {
   readonly subject?: CimErrorSubject;
   readonly keyProblem?: KeyProblem;
+  readonly valueProblem?: ValueProblem;
   /** timeouts and unreachable back ends are told apart for the fault mapping */
   readonly reason?: 'timeout' | 'unavailable';
 }
@@ -47,6 +51,7 @@ export interface CimErrorOptions {
 export class CimError extends Error {
   readonly subject: CimErrorSubject | undefined;
   readonly keyProblem: KeyProblem | undefined;
+  readonly valueProblem: ValueProblem | undefined;
   readonly reason: CimErrorOptions['reason'];
 
   constructor(readonly status: CimStatusName, message: string, options: CimErrorOptions = {}) {
@@ -54,6 +59,7 @@ export class CimError extends Error {
     this.name = 'CimError';
     this.subject = options.subject;
     this.keyProblem = options.keyProblem;
+    this.valueProblem = options.valueProblem;
     this.reason = options.reason;
   }
 

@@ -7,6 +7,8 @@ export interface Principal {
   readonly remoteAddress: string;
   /** the user's own XenAPI session, for writes (xapi's RBAC then decides) */
   readonly xenSession?: string;
+  /** logs the user in again when the back end has forgotten the session */
+  readonly renewXenSession?: () => Promise<string | undefined>;
 }
 
 export interface OperationContext {

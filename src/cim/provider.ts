@@ -4,6 +4,7 @@
 import type { CimInstance } from './instance.js';
 import type { KeyBinding } from './object-path.js';
 import type { OperationContext } from './operation-context.js';
+import type { CimValue } from './types.js';
 
 export interface ClassRegistration {
   readonly namespace: string;
@@ -31,6 +32,21 @@ export interface InstanceProvider {
   instanceById(ctx: OperationContext, className: string, id: string): CimInstance | undefined;
   /** The id named by these key bindings (all keys or a subset), or undefined when none matches. */
   idOf(ctx: OperationContext, className: string, keys: readonly KeyBinding[]): string | undefined;
+  /**
+   * Properties a client may change with ModifyInstance (Put), lower-cased; absent when the
+   * class takes no changes.
+   */
+  writableProperties?(className: string): ReadonlySet<string> | undefined;
+  /** Applies changed properties (only writable ones, already typed) to the object `id`. */
+  modifyInstance?(ctx: OperationContext, className: string, id: string, changes: ReadonlyMap<string, CimValue>): Promise<void>;
+  /** Runs an extrinsic method on the object `id`; providers return method-specific codes, throw CimError for faults. */
+  invokeMethod?(ctx: OperationContext, className: string, id: string, method: string, params: ReadonlyMap<string, CimValue>): Promise<MethodResult>;
+}
+
+/** What an extrinsic method answers: its return code and its OUT parameters. */
+export interface MethodResult {
+  readonly returnValue: number;
+  readonly out: ReadonlyMap<string, CimValue>;
 }
 
 /** One end of an association: the role (reference property) and the concrete class there. */

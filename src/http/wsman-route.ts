@@ -72,7 +72,7 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
       const out = faultOutcome(err, undefined, 'get');
       return out.kind === 'reply' ? send(reply, out.status, out.xml, encoding) : unauthorized(reply);
     }
-    const outcome = dispatchWsman(
+    const outcome = await dispatchWsman(
       { xml: text, principal: req.principal, transport: { bytesPerChar: encoding === 'utf-8' ? 1 : 2 }, xmlLimits: opts.xmlLimits },
       opts.deps,
     );

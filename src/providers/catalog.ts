@@ -6,6 +6,8 @@ import { AssociationTableProvider, type AssociationRow, type AssociationSpec } f
 import { SpecProvider } from './class-spec.js';
 import { CIMV2, INTEROP } from './instances.js';
 import type { ProfileFactory, ProfileParts } from './profile.js';
+import { jobsProfile } from './jobs/job.js';
+import type { ProviderServices } from './services.js';
 import { ethernetPort } from './ethernet-port/profile.js';
 import { CONFORMS_NAMESPACES, profileRegistration } from './profile-registration/profile.js';
 import { processorMemory } from './processor-memory/profile.js';
@@ -31,8 +33,9 @@ const NAMESPACES_OF: Readonly<Record<string, readonly string[]>> = {
   Xen_ReferencedProfile: [INTEROP],
 };
 
-export function createProviders(model: XenModel, factories: readonly ProfileFactory[] = PROFILE_FACTORIES): InstanceProvider[] {
-  const parts: ProfileParts[] = factories.map((f) => f(model));
+export function createProviders(model: XenModel, services: ProviderServices, factories: readonly ProfileFactory[] = PROFILE_FACTORIES): InstanceProvider[] {
+  const parts: ProfileParts[] = factories.map((f) => f(model, services));
+  parts.push(jobsProfile(services.jobs));
   // DSP1041/DSP1043 over every profile's pools (pools.ts), then DSP1033 over every central instance.
   parts.push(resourceAllocation(parts.flatMap((p) => p.pools ?? [])));
   parts.push(profileRegistration(parts.flatMap((p) => p.central)));

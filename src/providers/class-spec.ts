@@ -3,7 +3,9 @@
 // provider (SpecProvider) serves any number of such classes.
 import type { CimInstance } from '../cim/instance.js';
 import type { KeyBinding } from '../cim/object-path.js';
-import type { InstanceProvider, ClassRegistration } from '../cim/provider.js';
+import { CimError } from '../cim/errors.js';
+import type { OperationContext } from '../cim/operation-context.js';
+import type { ClassRegistration, InstanceProvider, MethodResult } from '../cim/provider.js';
 import type { CimValue } from '../cim/types.js';
 import type { XenClass, XenModel } from '../xenapi/model.js';
 import { makeInstance } from './instances.js';
@@ -24,6 +26,13 @@ export interface ClassSpec<S extends object> {
   /** the id the key bindings name, or undefined; `keys` maps lower-cased key names to values */
   idFromKeys(keys: ReadonlyMap<string, string>): string | undefined;
   properties(id: string, source: S): Record<string, CimValue>;
+  /** properties a client may change with Put, as the class declares them */
+  readonly writable?: readonly string[];
+  /** applies changed writable properties through XenAPI (with the caller's session) */
+  modify?(ctx: OperationContext, id: string, source: S, changes: ReadonlyMap<string, CimValue>): Promise<void>;
+  /** the extrinsic methods `invoke` implements */
+  readonly methodNames?: readonly string[];
+  invoke?(ctx: OperationContext, method: string, id: string, source: S, params: ReadonlyMap<string, CimValue>): Promise<MethodResult>;
 }
 
 /** Declares a class spec with its source type inferred. */
@@ -71,6 +80,28 @@ export class SpecProvider implements InstanceProvider {
     const map = new Map<string, string>();
     for (const k of keys) if (typeof k.value !== 'object') map.set(k.name.toLowerCase(), String(k.value));
     return e.spec.idFromKeys(map);
+  }
+
+  writableProperties(className: string): ReadonlySet<string> | undefined {
+    const w = this.entry(className)?.spec.writable;
+    return w ? new Set(w.map((p) => p.toLowerCase())) : undefined;
+  }
+
+  async modifyInstance(ctx: OperationContext, className: string, id: string, changes: ReadonlyMap<string, CimValue>): Promise<void> {
+    const e = this.entry(className);
+    const source = e?.spec.source(id);
+    if (!e?.spec.modify || source === undefined) throw new CimError('NOT_SUPPORTED', `${className} instances cannot be modified.`);
+    await e.spec.modify(ctx, id, source, changes);
+  }
+
+  async invokeMethod(ctx: OperationContext, className: string, id: string, method: string, params: ReadonlyMap<string, CimValue>): Promise<MethodResult> {
+    const e = this.entry(className);
+    const source = e?.spec.source(id);
+    if (!e?.spec.invoke || !e.spec.methodNames?.some((m) => m.toLowerCase() === method.toLowerCase())) {
+      throw new CimError('METHOD_NOT_AVAILABLE', `${className}.${method} is not available.`);
+    }
+    if (source === undefined) throw new CimError('NOT_FOUND', `The ${className} instance has gone.`);
+    return e.spec.invoke(ctx, method, id, source, params);
   }
 
   private entry(className: string): Entry | undefined {

@@ -4,6 +4,7 @@ import type { AssociationEnd } from '../cim/provider.js';
 import type { XenClass, XenModel } from '../xenapi/model.js';
 import type { AssociationRow } from './association-table.js';
 import type { ClassSpec } from './class-spec.js';
+import type { ProviderServices } from './services.js';
 import type { PoolKind } from './pools.js';
 
 export interface AssociationContribution {
@@ -30,7 +31,7 @@ export interface ProfileParts {
   readonly pools?: readonly PoolKind[];
 }
 
-export type ProfileFactory = (model: XenModel) => ProfileParts;
+export type ProfileFactory = (model: XenModel, services: ProviderServices) => ProfileParts;
 
 /** The DMTF profiles the gateway registers (DSP1033), by short id. */
 export const PROFILES = {

@@ -1,5 +1,5 @@
 // CimError → WsmanFault, once, by the DSP0227 table (wsman-protocol.md §4.4).
-import type { CimError, KeyProblem } from '../cim/errors.js';
+import type { CimError, KeyProblem, ValueProblem } from '../cim/errors.js';
 import { WsmanFault } from '../soap/faults.js';
 
 export type OperationKind = 'get' | 'put' | 'create' | 'delete' | 'enumerate' | 'pull' | 'release' | 'invoke';
@@ -14,9 +14,12 @@ export function cimToFault(err: CimError, op: OperationKind): WsmanFault {
     case 'NOT_FOUND': return new WsmanFault('wsa:DestinationUnreachable', { reason });
     case 'INVALID_PARAMETER':
       if (err.subject === 'keys') return new WsmanFault('wsman:InvalidSelectors', { detail: SELECTOR_DETAIL[err.keyProblem ?? 'invalid-value'], reason });
-      if (op === 'put' || op === 'create') return new WsmanFault('wxf:InvalidRepresentation', { detail: 'InvalidValues', reason });
-      return new WsmanFault('wsman:InvalidParameter', { reason });
+      if (op === 'put' || op === 'create') return new WsmanFault('wxf:InvalidRepresentation', { detail: err.valueProblem === 'missing' ? 'MissingValues' : 'InvalidValues', reason });
+      return new WsmanFault('wsman:InvalidParameter', { detail: PARAMETER_DETAIL[err.valueProblem ?? 'invalid-value'], reason });
     case 'NOT_SUPPORTED':
+      // A Put that would change a property clients may not write: the representation cannot be applied.
+      if (err.valueProblem === 'read-only') return new WsmanFault('wxf:InvalidRepresentation', { detail: 'InvalidValues', reason });
+      return new WsmanFault('wsa:ActionNotSupported', { detail: 'ActionMismatch', reason });
     case 'METHOD_NOT_AVAILABLE':
     case 'METHOD_NOT_FOUND':
       return new WsmanFault('wsa:ActionNotSupported', { detail: 'ActionMismatch', reason });
@@ -24,7 +27,7 @@ export function cimToFault(err: CimError, op: OperationKind): WsmanFault {
     case 'NO_SUCH_PROPERTY':
     case 'TYPE_MISMATCH':
       return op === 'invoke'
-        ? new WsmanFault('wsman:InvalidParameter', { detail: 'TypeMismatch', reason })
+        ? new WsmanFault('wsman:InvalidParameter', { detail: err.status === 'TYPE_MISMATCH' ? 'TypeMismatch' : 'InvalidValue', reason })
         : new WsmanFault('wxf:InvalidRepresentation', { detail: 'InvalidValues', reason });
     case 'QUERY_LANGUAGE_NOT_SUPPORTED': return new WsmanFault('wsen:FilterDialectRequestedUnavailable', { reason });
     case 'INVALID_QUERY': return new WsmanFault('wsen:CannotProcessFilter', { reason });
@@ -40,6 +43,14 @@ export function cimToFault(err: CimError, op: OperationKind): WsmanFault {
       return new WsmanFault('wsman:InternalError', { reason });
   }
 }
+
+const PARAMETER_DETAIL: Readonly<Record<ValueProblem, string>> = {
+  'unknown-name': 'InvalidName',
+  'type-mismatch': 'TypeMismatch',
+  missing: 'MissingValues',
+  'invalid-value': 'InvalidValue',
+  'read-only': 'InvalidValue',
+};
 
 const SELECTOR_DETAIL: Readonly<Record<KeyProblem, string>> = {
   unexpected: 'UnexpectedSelectors',

@@ -14,7 +14,7 @@ export interface DecodeLimits {
   readonly maxElementsCap: number;
 }
 
-const KNOWN_UNSUPPORTED = new Set<string>([ACTION.PUT, ACTION.CREATE, ACTION.DELETE, ACTION.RENEW, ACTION.GET_STATUS]);
+const KNOWN_UNSUPPORTED = new Set<string>([ACTION.RENEW, ACTION.GET_STATUS]);
 
 export function decodeRequest(env: Envelope, limits: DecodeLimits): WsmanRequest {
   const headers = decodeHeaders(env.headers);
@@ -44,7 +44,27 @@ export function decodeRequest(env: Envelope, limits: DecodeLimits): WsmanRequest
     }
     case ACTION.RELEASE:
       return { kind: 'release', ...base, context: contextOf(expectBody(env, NS.WSEN, 'Release')) };
+    case ACTION.PUT: {
+      const resource = classResource(headers);
+      const body = env.body;
+      if (!body || env.bodyElements.length !== 1) {
+        throw new WsmanFault('wxf:InvalidRepresentation', { detail: 'MissingValues', reason: 'A Put carries the new representation of the resource in its Body.' });
+      }
+      return { kind: 'put', ...base, resource, body };
+    }
+    case ACTION.CREATE:
+    case ACTION.DELETE:
+      // The SVPC profiles create and destroy virtual systems and resources through the management
+      // service's methods (DefineSystem, DestroySystem, AddResourceSettings …), not WS-Transfer.
+      throw new WsmanFault('wsa:ActionNotSupported', {
+        detail: 'ActionMismatch',
+        reason: `${action.endsWith('Create') ? 'Create' : 'Delete'} is not supported for CIM classes here; use the methods of Xen_VirtualSystemManagementService (DefineSystem, DestroySystem, AddResourceSettings, RemoveResourceSettings).`,
+      });
     default:
+      if (!KNOWN_UNSUPPORTED.has(action) && headers.resourceUri !== undefined) {
+        const invoke = decodeInvoke(base, env);
+        if (invoke) return invoke;
+      }
       throw new WsmanFault('wsa:ActionNotSupported', {
         detail: 'ActionMismatch',
         reason: KNOWN_UNSUPPORTED.has(action)
@@ -231,4 +251,22 @@ function decodeAssociationFilter(filter: XmlElement): EnumerationFilter {
     };
   }
   return { kind: 'references', object, resultClass: opt('ResultClassName') ?? opt('AssociationClassName'), role: opt('Role'), includeResultProperty };
+}
+
+/** A custom action (DSP0227 §9): Action = <class ResourceURI>/<MethodName>, body <MethodName>_INPUT. */
+function decodeInvoke(base: { action: string; messageId: string; headers: Headers }, env: Envelope): WsmanRequest | undefined {
+  const slash = base.action.lastIndexOf('/');
+  const method = base.action.slice(slash + 1);
+  const actionClass = parseResourceUri(base.action.slice(0, slash));
+  if (slash < 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(method) || !actionClass?.className) return undefined;
+  const resource = classResource(base.headers);
+  // openwsman faults an action that does not start with the ResourceURI; either class prefix is fine here.
+  if (actionClass.className.toLowerCase() !== resource.className.toLowerCase()) {
+    throw new WsmanFault('wsa:ActionNotSupported', { detail: 'ActionMismatch', reason: `The action ${base.action} does not belong to the resource ${resource.resourceUri}.` });
+  }
+  const input = env.body;
+  if (input && (input.name.toLowerCase() !== `${method}_input`.toLowerCase() || env.bodyElements.length !== 1)) {
+    throw new WsmanFault('wsman:SchemaValidationError', { reason: `The Body of ${method} must be one ${method}_INPUT element.` });
+  }
+  return { kind: 'invoke', ...base, resource, method, input };
 }

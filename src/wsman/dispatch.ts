@@ -14,6 +14,8 @@ import type { TransportInfo, WsmanDeps } from './deps.js';
 import { handleEnumerate } from './handlers/enumerate.js';
 import { handleGet } from './handlers/get.js';
 import { handleIdentify } from './handlers/identify.js';
+import { handleInvoke } from './handlers/invoke.js';
+import { handlePut } from './handlers/put.js';
 import { handlePull } from './handlers/pull.js';
 import { handleRelease } from './handlers/release.js';
 import type { WsmanRequest } from './request.js';
@@ -34,7 +36,7 @@ export interface DispatchInput {
 
 const NEVER = new AbortController().signal;
 
-export function dispatchWsman(input: DispatchInput, deps: WsmanDeps): WsmanOutcome {
+export async function dispatchWsman(input: DispatchInput, deps: WsmanDeps): Promise<WsmanOutcome> {
   let env: Envelope;
   let req: WsmanRequest;
   try {
@@ -57,14 +59,16 @@ export function dispatchWsman(input: DispatchInput, deps: WsmanDeps): WsmanOutco
     signal: timeout !== undefined ? AbortSignal.timeout(Math.max(1, timeout)) : NEVER,
   };
   try {
-    return reply(route(req, ctx, deps, input.transport), req.messageId);
+    return reply(await route(req, ctx, deps, input.transport), req.messageId);
   } catch (err) {
     return faultOutcome(err, req.messageId, req.kind);
   }
 }
 
-function route(req: Exclude<WsmanRequest, { kind: 'identify' }>, ctx: OperationContext, deps: WsmanDeps, transport: TransportInfo): WsmanResponse {
+async function route(req: Exclude<WsmanRequest, { kind: 'identify' }>, ctx: OperationContext, deps: WsmanDeps, transport: TransportInfo): Promise<WsmanResponse> {
   switch (req.kind) {
+    case 'put': return handlePut(req, ctx, deps);
+    case 'invoke': return handleInvoke(req, ctx, deps);
     case 'get': return handleGet(req, ctx, deps);
     case 'enumerate': return handleEnumerate(req, ctx, deps, transport);
     case 'pull': return handlePull(req, ctx, deps, transport);

@@ -5,7 +5,7 @@ import { CimDateTime, type CimScalar, type CimValue, type ObjectPathLike } from 
 import type { CimInstance } from '../cim/instance.js';
 import type { ClassView } from '../cim/schema-view.js';
 import type { PropertyDecl } from '../cim/class.js';
-import { WSA_ANONYMOUS } from '../soap/namespaces.js';
+import { NS, WSA_ANONYMOUS } from '../soap/namespaces.js';
 import { escapeAttr, escapeText } from '../soap/xml-writer.js';
 import { NAMESPACE_SELECTOR, resourceUriOf } from './resource-uri.js';
 
@@ -35,7 +35,11 @@ export function encodeInstance(inst: CimInstance, cls: ClassView, asClass?: Clas
 }
 
 function encodeProperty(prop: PropertyDecl, value: CimValue): string {
-  const tag = `p:${prop.name}`;
+  return encodeNamedValue(`p:${prop.name}`, value);
+}
+
+/** `<tag>value</tag>` per DSP0230: nil for NULL, one element per array item, EPR content for references. */
+export function encodeNamedValue(tag: string, value: CimValue): string {
   if (value === null || (Array.isArray(value) && value.length === 0)) return `<${tag} xsi:nil="true"/>`;
   if (Array.isArray(value)) {
     let out = '';
@@ -60,8 +64,7 @@ function encodeScalar(v: CimScalar): string {
         return v.kind === 'interval' ? `<cim:Interval>${v.toXsd()}</cim:Interval>` : `<cim:Datetime>${v.toXsd()}</cim:Datetime>`;
       }
       if ('keys' in v) return encodeReferenceParameters(v);
-      // Embedded instances arrive with the profiles that need them (DSP0230 7.2.5.2).
-      return '';
+      return encodeEmbedded(v);
   }
 }
 
@@ -80,4 +83,13 @@ export function encodeReferenceParameters(path: ObjectPathLike): string {
 
 export function encodeEpr(path: ObjectPathLike): string {
   return `<wsa:EndpointReference>${encodeReferenceParameters(path)}</wsa:EndpointReference>`;
+}
+
+/** An embedded instance as the text of a DSP0230 instance element (escaped, so any client can read it as a string). */
+function encodeEmbedded(inst: { readonly className: string; readonly properties: ReadonlyMap<string, CimValue> }): string {
+  let inner = '';
+  for (const [name, value] of inst.properties) inner += encodeNamedValue(`p:${name}`, value);
+  // The text stands alone once a client reads it, so it declares every prefix it uses.
+  const decls = `xmlns:p="${resourceUriOf(inst.className)}" xmlns:xsi="${NS.XSI}" xmlns:cim="${NS.CIM}" xmlns:wsa="${NS.WSA}" xmlns:wsman="${NS.WSMAN}"`;
+  return escapeText(`<p:${inst.className} ${decls}>${inner}</p:${inst.className}>`);
 }

@@ -83,4 +83,19 @@ export interface ReleaseRequest extends Addressing {
   readonly context: string;
 }
 
-export type WsmanRequest = IdentifyRequest | GetRequest | EnumerateRequest | PullRequest | ReleaseRequest;
+export interface PutRequest extends Addressing {
+  readonly kind: 'put';
+  readonly resource: ResourceRef;
+  /** the instance element of the body */
+  readonly body: XmlElement;
+}
+
+export interface InvokeRequest extends Addressing {
+  readonly kind: 'invoke';
+  readonly resource: ResourceRef;
+  readonly method: string;
+  /** the <Method>_INPUT element, absent for a method called without parameters */
+  readonly input: XmlElement | undefined;
+}
+
+export type WsmanRequest = IdentifyRequest | GetRequest | EnumerateRequest | PullRequest | ReleaseRequest | PutRequest | InvokeRequest;

@@ -39,6 +39,17 @@ export class EventFeed {
     }
   }
 
+  /**
+   * Read-your-writes: resolves once the model has caught up with everything XenAPI had
+   * done when this was called (event.inject gives a token to wait for), or after `ms`.
+   */
+  async barrier(ms = 5000): Promise<void> {
+    const pool = this.model.all('pool').keys().next().value;
+    if (pool === undefined) return;
+    const token = String(await this.session.call('event.inject', ['pool', pool], { signal: this.abort.signal }));
+    await this.model.until(() => this.token >= token && this.token.length === token.length, ms);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     this.abort.abort();
@@ -76,8 +87,9 @@ export class EventFeed {
           signal: this.abort.signal,
         });
         const { events, token } = decodeEventBatch(result);
-        this.model.apply(events);
+        // The token first: listeners woken by apply() (barrier) compare against it.
         this.token = token;
+        this.model.apply(events);
         this.model.state = 'live';
         this.model.lastSync = Date.now();
         backoff = this.options.backoffMinMs;

@@ -48,8 +48,17 @@ export class LoginCache {
 
   /** The user's session, or undefined when xapi rejects the credentials; throws when xapi cannot be asked. */
   async login(user: string, password: string): Promise<UserSession | undefined> {
-    const key = createHash('sha256').update(this.salt).update(user).update('\0').update(password).digest('base64');
-    return this.cache.fetch(key, { context: { user, password } });
+    return this.cache.fetch(this.key(user, password), { context: { user, password } });
+  }
+
+  /** Forgets a remembered login whose session xapi no longer knows, then logs in again. */
+  async relogin(user: string, password: string): Promise<UserSession | undefined> {
+    this.cache.delete(this.key(user, password));
+    return this.login(user, password);
+  }
+
+  private key(user: string, password: string): string {
+    return createHash('sha256').update(this.salt).update(user).update('\0').update(password).digest('base64');
   }
 
   get size(): number {

@@ -4,7 +4,7 @@
 import type { XenRecord } from './values.js';
 
 export const XEN_CLASSES = [
-  'pool', 'host', 'host_cpu', 'host_metrics', 'VM', 'VM_metrics', 'VBD', 'VDI', 'SR', 'PBD', 'VIF', 'network', 'PIF',
+  'pool', 'host', 'host_cpu', 'host_metrics', 'VM', 'VM_metrics', 'VBD', 'VDI', 'SR', 'PBD', 'VIF', 'network', 'PIF', 'task',
 ] as const;
 export type XenClass = (typeof XEN_CLASSES)[number];
 
@@ -29,6 +29,7 @@ export class XenModel {
   private readonly uuids = new Map<XenClass, Map<string, string>>();
   private readonly classGenerations = new Map<XenClass, number>();
   private gen = 0;
+  private readonly listeners = new Set<(classes: ReadonlySet<XenClass>) => void>();
   state: ModelState = 'loading';
   /** when the feed last confirmed the model current (ms since epoch) */
   lastSync = 0;
@@ -100,6 +101,30 @@ export class XenModel {
   private bump(classes: ReadonlySet<XenClass>): void {
     this.gen++;
     for (const c of classes) this.classGenerations.set(c, this.gen);
+    for (const l of this.listeners) l(classes);
+  }
+
+  /** Calls `fn` after every applied batch with the classes it touched; returns the unsubscribe. */
+  onChange(fn: (classes: ReadonlySet<XenClass>) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Resolves once `test` holds after a batch (or at once), or with false after `ms`. */
+  until(test: () => boolean, ms: number): Promise<boolean> {
+    if (test()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        off();
+        resolve(false);
+      }, ms);
+      const off = this.onChange(() => {
+        if (!test()) return;
+        clearTimeout(timer);
+        off();
+        resolve(true);
+      });
+    });
   }
 
   private table(cls: XenClass): Map<string, XenRecord> {

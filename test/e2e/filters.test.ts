@@ -6,6 +6,7 @@ import { allRecords, field, guests, xenSession } from '../helpers/xenapi.js';
 import { faultOf, ROOT, type WsmanReply } from '../helpers/wsman-client.js';
 import { ALL_CLASSES, CITRIX, CQL, DMTF, enumerateWith, filtered, queryFilter, selectorFilter, valueOf, WQL, WQL_DMTF } from '../helpers/filters.js';
 import type { XenRecord } from '../../src/xenapi/values.js';
+import type { XmlElement } from '../../src/soap/xml.js';
 
 let stack: Stack;
 let vms: XenRecord[];
@@ -19,7 +20,7 @@ t.before(async () => {
 });
 t.teardown(() => stack.close());
 
-const names = (items: { name: string }[] & Parameters<typeof valueOf>[0][]): Set<string> => new Set(items.map((i) => valueOf(i, 'Name') ?? valueOf(i, 'InstanceID') ?? '?'));
+const names = (items: readonly XmlElement[]): Set<string> => new Set(items.map((i) => valueOf(i, 'Name') ?? valueOf(i, 'InstanceID') ?? '?'));
 const uuidsWhere = (pred: (vm: XenRecord) => boolean): string[] => vms.filter(pred).map((v) => field(v, 'uuid'));
 const subcode = (r: WsmanReply): string | undefined => faultOf(r)?.subcode;
 

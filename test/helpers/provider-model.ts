@@ -8,6 +8,7 @@ import { ObjectPath } from '../../src/cim/object-path.js';
 import type { OperationContext } from '../../src/cim/operation-context.js';
 import { defaultSchemaDir, loadSchemaDir } from '../../src/cim/schema-registry.js';
 import type { ObjectPathLike } from '../../src/cim/types.js';
+import { testServices } from './provider-services.js';
 import { createProviders } from '../../src/providers/catalog.js';
 import { CIMV2, INTEROP } from '../../src/providers/instances.js';
 import type { ProfileFactory } from '../../src/providers/profile.js';
@@ -54,7 +55,8 @@ export async function providerModel(opts: { sim?: SimulatorOptions; factories?: 
     model.replace(next);
   };
   await reload();
-  const cimom = new Cimom(schema, createProviders(model, opts.factories), [CIMV2, INTEROP]);
+  const services = testServices(model, sim.url);
+  const cimom = new Cimom(schema, createProviders(model, services, opts.factories), [CIMV2, INTEROP]);
   const drain = (cursor: ReturnType<Cimom['openEnumeration']>): CimInstance[] => {
     const out: CimInstance[] = [];
     for (let i = cimom.next(CTX, cursor); i; i = cimom.next(CTX, cursor)) out.push(i);
@@ -77,6 +79,7 @@ export async function providerModel(opts: { sim?: SimulatorOptions; factories?: 
     associators: (source, o = {}) => drain(cimom.openAssociators(CTX, source, o)),
     references: (source, o = {}) => drain(cimom.openReferences(CTX, source, o)),
     close: async () => {
+      services.close();
       await x.close();
       await sim.close();
     },

@@ -4,18 +4,19 @@ import type { XenModel } from '../../xenapi/model.js';
 import { guests, VM_CLASS } from '../ids.js';
 import { CIMV2 } from '../instances.js';
 import type { ProfileParts } from '../profile.js';
+import type { ProviderServices } from '../services.js';
 import { ELEC_CLASS, settingDataSpec, stateCapabilitiesSpec, VSSD_CLASS } from './settings.js';
 import { vmSpec } from './vm.js';
 
 const end = (role: string, className: string) => ({ role, namespace: CIMV2, className });
 
-export function virtualSystem(model: XenModel): ProfileParts {
+export function virtualSystem(model: XenModel, services: ProviderServices): ProfileParts {
   const sameVm = function* (): Generator<readonly [string, string]> {
     for (const [uuid] of guests(model)) yield [uuid, uuid];
   };
   return {
     name: 'virtual-system',
-    specs: [vmSpec(model), settingDataSpec(model), stateCapabilitiesSpec(model)],
+    specs: [vmSpec(model, services), settingDataSpec(model, services), stateCapabilitiesSpec(model)],
     links: [
       { association: 'Xen_SettingsDefineState', row: { ends: [end('ManagedElement', VM_CLASS), end('SettingData', VSSD_CLASS)], dependsOn: ['VM'], pairs: sameVm } },
       {

@@ -4,6 +4,8 @@
 import type { XenModel } from '../../xenapi/model.js';
 import { date, map, refs, str, type XenRecord } from '../../xenapi/values.js';
 import { classSpec } from '../class-spec.js';
+import type { ProviderServices } from '../services.js';
+import { NAME_PROPERTIES, renameVm } from './rename.js';
 import { guestByUuid, guests, instanceId, localId } from '../ids.js';
 import { CIMV2, orNull, timestamp } from '../instances.js';
 import { availableRequestedStates } from '../power-state.js';
@@ -26,7 +28,7 @@ function guestIds(model: XenModel): () => Generator<string> {
   };
 }
 
-export function settingDataSpec(model: XenModel) {
+export function settingDataSpec(model: XenModel, services: ProviderServices) {
   return classSpec<XenRecord>({
     className: VSSD_CLASS,
     namespace: CIMV2,
@@ -36,6 +38,8 @@ export function settingDataSpec(model: XenModel) {
     extraDeps: (vm) => [model.get('VM_metrics', str(vm, 'metrics'))],
     keys: (uuid) => [{ name: 'InstanceID', value: instanceId(uuid) }],
     idFromKeys: (k) => localId(k.get('instanceid')),
+    writable: NAME_PROPERTIES,
+    modify: (ctx, uuid, _vm, changes) => renameVm(model, services, ctx, uuid, changes),
     properties: (uuid, vm) => {
       const metrics = model.get('VM_metrics', str(vm, 'metrics'));
       const bootOrder = map(vm, 'HVM_boot_params')['order'];

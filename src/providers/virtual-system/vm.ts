@@ -3,11 +3,14 @@
 import type { XenModel } from '../../xenapi/model.js';
 import { date, int, refs, str, type XenRecord } from '../../xenapi/values.js';
 import { classSpec } from '../class-spec.js';
+import type { ProviderServices } from '../services.js';
+import { NAME_PROPERTIES, renameVm } from './rename.js';
+import { requestStateChange } from './state-change.js';
 import { guestByUuid, guests, systemKeys, VM_CLASS } from '../ids.js';
 import { CIMV2, orNull, timestamp } from '../instances.js';
 import { availableRequestedStates, powerStateProperties, RequestedState } from '../power-state.js';
 
-export function vmSpec(model: XenModel) {
+export function vmSpec(model: XenModel, services: ProviderServices) {
   return classSpec<XenRecord>({
     className: VM_CLASS,
     namespace: CIMV2,
@@ -19,6 +22,10 @@ export function vmSpec(model: XenModel) {
     extraDeps: (vm) => [model.get('VM_metrics', str(vm, 'metrics'))],
     keys: (uuid) => systemKeys(VM_CLASS, uuid),
     idFromKeys: (k) => k.get('name'),
+    writable: NAME_PROPERTIES,
+    modify: (ctx, uuid, _vm, changes) => renameVm(model, services, ctx, uuid, changes),
+    methodNames: ['RequestStateChange'],
+    invoke: (ctx, _method, uuid, vm, params) => requestStateChange(model, services, ctx, uuid, vm, params),
     properties: (_uuid, vm) => {
       const metrics = model.get('VM_metrics', str(vm, 'metrics'));
       const power = str(vm, 'power_state');

@@ -6,6 +6,7 @@ import type { CimInstance } from '../../../src/cim/instance.js';
 import type { OperationContext } from '../../../src/cim/operation-context.js';
 import { defaultSchemaDir, loadSchemaDir, type SchemaRegistry } from '../../../src/cim/schema-registry.js';
 import type { ObjectPathLike } from '../../../src/cim/types.js';
+import { testServices } from '../../helpers/provider-services.js';
 import { createProviders } from '../../../src/providers/catalog.js';
 import { CIMV2, INTEROP } from '../../../src/providers/instances.js';
 import { startSimulator } from '../../../src/sim/simulator.js';
@@ -54,7 +55,8 @@ export async function loadSimModel(vms = 5): Promise<SimModel> {
   const model = new XenModel();
   model.replace(records);
   const schema = loadSchemaDir(defaultSchemaDir());
-  const cimom = new Cimom(schema, createProviders(model), [CIMV2, INTEROP]);
+  const services = testServices(model, sim.url);
+  const cimom = new Cimom(schema, createProviders(model, services), [CIMV2, INTEROP]);
   const ctx = TEST_CONTEXT;
   const drain = (cursor: ReturnType<Cimom['openEnumeration']>): CimInstance[] => {
     const out: CimInstance[] = [];

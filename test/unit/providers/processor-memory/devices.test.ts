@@ -16,7 +16,7 @@ let hostRef: string;
 let hostUuid: string;
 t.before(async () => {
   pm = await providerModel({ factories: [systemVirtualization, virtualSystem, processorMemory] });
-  [hostRef] = [...pm.records('host').keys()];
+  hostRef = [...pm.records('host').keys()][0]!;
   hostUuid = field(pm.records('host').get(hostRef)!, 'uuid');
 });
 t.teardown(() => pm.close());

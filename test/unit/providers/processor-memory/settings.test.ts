@@ -149,7 +149,7 @@ t.test('the pools\' range settings: processors 1…host CPUs by 1, memory up to 
   t.throws(() => pm.get('Xen_ProcessorSettingData', { InstanceID: `Xen:MemoryPool/${hostUuid}/Maximum` }), NOT_FOUND, 'memory point in the processor class');
   const caps = pathOf('Xen_AllocationCapabilities', { InstanceID: `Xen:ProcessorPool/${hostUuid}/Capabilities` });
   const links = pm.references(caps, { resultClass: 'CIM_SettingsDefineCapabilities' });
-  const ranges = links.map((l) => [String((l.get('PartComponent') as { keys: { value: unknown }[] }).keys[0]!.value).split('/').pop(), val(l, 'ValueRole'), val(l, 'ValueRange')]).sort();
+  const ranges = links.map((l) => [String((l.get('PartComponent') as unknown as { keys: { value: unknown }[] }).keys[0]!.value).split('/').pop(), val(l, 'ValueRole'), val(l, 'ValueRange')]).sort();
   t.same(ranges, [['Increment', 3, 3], ['Maximum', 3, 2], ['Minimum', 3, 1]]);
   const memLinks = pm.associators(pathOf('Xen_AllocationCapabilities', { InstanceID: `Xen:MemoryPool/${hostUuid}/Capabilities` }), { assocClass: 'CIM_SettingsDefineCapabilities' });
   t.same(memLinks.map((l) => val(l, 'InstanceID')).sort(), [`Xen:MemoryPool/${hostUuid}/Increment`, `Xen:MemoryPool/${hostUuid}/Maximum`]);

@@ -1,0 +1,107 @@
+// CIM_EnabledLogicalElement.RequestStateChange on a VM (DSP1057 §8.1.1): the requested state
+// becomes a XenAPI power operation (xenapi-cim.md §3). An impossible transition is answered
+// 4097 at once, never as a job that later fails; a started operation is waited on briefly
+// and answered 0, or answered 4096 with the job that tracks it.
+import { CimError } from '../../cim/errors.js';
+import type { OperationContext } from '../../cim/operation-context.js';
+import { ObjectPath } from '../../cim/object-path.js';
+import type { MethodResult } from '../../cim/provider.js';
+import { CimDateTime, type CimValue } from '../../cim/types.js';
+import { XenApiError } from '../../xenapi/errors.js';
+import type { XenModel } from '../../xenapi/model.js';
+import { str, type XenRecord } from '../../xenapi/values.js';
+import { instanceId } from '../ids.js';
+import { CIMV2 } from '../instances.js';
+import { JOB_CLASS } from '../jobs/job.js';
+import { callerOf, type ProviderServices } from '../services.js';
+import { xenToCim } from '../xen-errors.js';
+
+/** RequestStateChange return codes (CIM_EnabledLogicalElement ValueMap). */
+export const RSC = { Completed: 0, NotSupported: 1, Failed: 4, InvalidParameter: 5, JobStarted: 4096, InvalidTransition: 4097, TimeoutNotSupported: 4098 } as const;
+
+type PowerOp = 'start' | 'unpause' | 'resume' | 'hard_shutdown' | 'clean_shutdown' | 'suspend' | 'pause' | 'clean_reboot' | 'hard_reboot';
+type Step = PowerOp | 'none';
+
+/** Per requested state: the operation from each power state (absent: not possible), and the one that states it. */
+const TRANSITIONS: Readonly<Record<number, { readonly from: Readonly<Record<string, Step>>; readonly op: PowerOp }>> = {
+  2: { op: 'start', from: { Halted: 'start', Running: 'none', Paused: 'unpause', Suspended: 'resume' } },
+  3: { op: 'hard_shutdown', from: { Running: 'hard_shutdown', Paused: 'hard_shutdown', Suspended: 'hard_shutdown', Halted: 'none' } },
+  4: { op: 'clean_shutdown', from: { Running: 'clean_shutdown', Paused: 'hard_shutdown', Suspended: 'hard_shutdown', Halted: 'none' } },
+  6: { op: 'suspend', from: { Running: 'suspend', Suspended: 'none' } },
+  9: { op: 'pause', from: { Running: 'pause', Paused: 'none' } },
+  10: { op: 'clean_reboot', from: { Running: 'clean_reboot' } },
+  11: { op: 'hard_reboot', from: { Running: 'hard_reboot', Paused: 'hard_reboot' } },
+};
+/** In the ValueMap but not something a Xen VM can be asked for: Test, Defer, Not Applicable. */
+const NOT_SUPPORTED = new Set([7, 8, 12]);
+const NO_CHANGE = 5;
+
+const EXTRA_PARAMS: Partial<Record<PowerOp, readonly boolean[]>> = { start: [false, false], resume: [false, false] };
+
+export async function requestStateChange(
+  model: XenModel,
+  services: ProviderServices,
+  ctx: OperationContext,
+  vmUuid: string,
+  vm: XenRecord,
+  params: ReadonlyMap<string, CimValue>,
+): Promise<MethodResult> {
+  const requested = params.get('RequestedState');
+  if (requested === undefined || requested === null) {
+    throw new CimError('INVALID_PARAMETER', 'RequestStateChange needs RequestedState.', { subject: 'parameter', valueProblem: 'missing' });
+  }
+  const timeout = params.get('TimeoutPeriod');
+  if (timeout instanceof CimDateTime && timeout.millis > 0) return result(RSC.TimeoutNotSupported);
+  const state = Number(requested);
+  if (state === NO_CHANGE) return result(RSC.Completed);
+  if (NOT_SUPPORTED.has(state)) return result(RSC.NotSupported);
+  const t = TRANSITIONS[state];
+  if (!t) return result(RSC.InvalidParameter);
+  const vmRef = model.refByUuid('VM', vmUuid) ?? '';
+  const step = t.from[str(vm, 'power_state')];
+  if (step === 'none') return result(RSC.Completed);
+  const caller = callerOf(ctx);
+  if (step === undefined) {
+    // Not possible from here: let xapi say so (its role check comes first, so a read-only
+    // user still learns that it may not), synchronously and without changing anything.
+    try {
+      await services.xen.call(caller, `VM.${t.op}`, [vmRef, ...(EXTRA_PARAMS[t.op] ?? [])]);
+      return result(RSC.Completed);
+    } catch (err) {
+      if (err instanceof XenApiError && err.code === 'VM_BAD_POWER_STATE') return result(RSC.InvalidTransition);
+      throw xenToCim(err, `VM.${t.op}`);
+    }
+  }
+  let taskRef: string;
+  try {
+    taskRef = String(await services.xen.call(caller, `Async.VM.${step}`, [vmRef, ...(EXTRA_PARAMS[step] ?? [])]));
+  } catch (err) {
+    if (err instanceof XenApiError && err.code === 'VM_BAD_POWER_STATE') return result(RSC.InvalidTransition);
+    throw xenToCim(err, `VM.${step}`);
+  }
+  services.jobs.add({ taskRef, name: 'RequestStateChange', owner: ctx.principal.user, vmUuid, submitted: new Date() });
+  const o = await services.jobs.waitFor(taskRef, services.jobWaitMs);
+  switch (o.status) {
+    case 'success': return result(RSC.Completed);
+    case 'cancelled': return result(RSC.Failed);
+    case 'failure':
+      if (o.error[0] === 'VM_BAD_POWER_STATE') return result(RSC.InvalidTransition);
+      if (o.error[0] === 'RBAC_PERMISSION_DENIED') throw new CimError('ACCESS_DENIED', `VM.${step}: XenAPI ${o.error.join(' ')}`);
+      return result(RSC.Failed);
+    default: {
+      const uuid = await taskUuid(model, services, ctx, taskRef);
+      return result(RSC.JobStarted, new Map([['Job', new ObjectPath(CIMV2, JOB_CLASS, [{ name: 'InstanceID', value: instanceId(uuid) }])]]));
+    }
+  }
+}
+
+function result(returnValue: number, out: ReadonlyMap<string, CimValue> = new Map()): MethodResult {
+  return { returnValue, out };
+}
+
+/** The uuid of a task just created: from the model when its event has arrived, else from xapi. */
+export async function taskUuid(model: XenModel, services: ProviderServices, ctx: OperationContext, taskRef: string): Promise<string> {
+  const known = model.get('task', taskRef);
+  if (known) return str(known, 'uuid');
+  return String(await services.xen.call(callerOf(ctx), 'task.get_uuid', [taskRef]));
+}
