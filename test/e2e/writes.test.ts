@@ -1,0 +1,146 @@
+// Writes over real sockets: Put, custom actions (RequestStateChange), Create/Delete, and
+// every illegal request with its exact fault, leaving the simulator unchanged.
+import t from 'tap';
+import { startStack, type Stack } from '../helpers/stack.js';
+import { allRecords, field, guests, xenSession } from '../helpers/xenapi.js';
+import { ACTIONS, bodyOf, envelope, faultOf, MONITOR, post, prop, ROOT, XEN_CS_URI, type Credentials, type WsmanReply } from '../helpers/wsman-client.js';
+import type { XenRecord } from '../../src/xenapi/values.js';
+
+const PUT = 'http://schemas.xmlsoap.org/ws/2004/09/transfer/Put';
+const DETAIL = 'http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/';
+const VSSD_URI = 'http://schemas.citrix.com/wbem/wscim/1/cim-schema/2/Xen_VirtualSystemSettingData';
+
+let stack: Stack;
+t.before(async () => {
+  stack = await startStack();
+});
+t.teardown(() => stack.close());
+
+async function vmsNow(): Promise<Map<string, XenRecord>> {
+  const x = await xenSession(stack.sim.url);
+  try {
+    return guests(await allRecords(x.session, 'VM'));
+  } finally {
+    await x.close();
+  }
+}
+const byState = async (state: string): Promise<XenRecord> => [...(await vmsNow()).values()].find((v) => v['power_state'] === state)!;
+const sel = (uuid: string) => ({ CreationClassName: 'Xen_ComputerSystem', Name: uuid });
+
+function rsc(uuid: string, inner: string, creds: Credentials = ROOT, action = `${XEN_CS_URI}/RequestStateChange`): Promise<WsmanReply> {
+  return post(stack.endpoint, envelope({ action, resourceUri: XEN_CS_URI, selectors: sel(uuid), body: `<p:RequestStateChange_INPUT xmlns:p="${XEN_CS_URI}">${inner}</p:RequestStateChange_INPUT>` }), creds);
+}
+const returnValue = (r: WsmanReply): string | undefined => prop(bodyOf(r)!, 'ReturnValue');
+const get = async (uuid: string, uri = XEN_CS_URI) => bodyOf(await post(stack.endpoint, envelope({ action: ACTIONS.get, resourceUri: uri, selectors: uri === XEN_CS_URI ? sel(uuid) : { InstanceID: `Xen:${uuid}` } }), ROOT))!;
+
+t.test('RequestStateChange: each transition answered 0 and visible in the next Get; impossible ones 4097 at once', async (t) => {
+  const vm = await byState('Halted');
+  const uuid = field(vm, 'uuid');
+  const steps: [number, string, string][] = [[2, '0', '2'], [9, '0', '9'], [2, '0', '2'], [6, '0', '6'], [2, '0', '2'], [4, '0', '3']];
+  for (const [requested, code, enabled] of steps) {
+    const r = await rsc(uuid, `<p:RequestedState>${requested}</p:RequestedState>`);
+    t.equal(r.status, 200, `RequestedState ${requested}`);
+    t.equal(bodyOf(r)?.name, 'RequestStateChange_OUTPUT');
+    t.equal(returnValue(r), code);
+    t.equal(prop(await get(uuid), 'EnabledState'), enabled, 'the Get right after shows the new state');
+  }
+  const power = (await vmsNow()).get([...(await vmsNow())].find(([, v]) => v['uuid'] === uuid)![0])!['power_state'];
+  t.equal(power, 'Halted', "and the simulator's own record agrees");
+  for (const impossible of [9, 6, 10, 11]) {
+    const r = await rsc(uuid, `<p:RequestedState>${impossible}</p:RequestedState>`);
+    t.equal(returnValue(r), '4097', `RequestedState ${impossible} from Halted is an invalid transition`);
+  }
+  t.equal(returnValue(await rsc(uuid, '<p:RequestedState>3</p:RequestedState>')), '0', 'asking for the state it is in changes nothing');
+  t.equal(returnValue(await rsc(uuid, '<p:RequestedState>7</p:RequestedState>')), '1', 'Test is not supported');
+  t.equal(returnValue(await rsc(uuid, '<p:RequestedState>4242</p:RequestedState>')), '5', 'a value outside the ValueMap is an invalid parameter');
+  t.equal(returnValue(await rsc(uuid, '<p:RequestedState>2</p:RequestedState><p:TimeoutPeriod><cim:Interval xmlns:cim="http://schemas.dmtf.org/wbem/wscim/1/common">PT10S</cim:Interval></p:TimeoutPeriod>')), '4098', 'TimeoutPeriod is not supported');
+  t.equal((await byState('Halted'))['uuid'] !== undefined, true);
+});
+
+t.test('illegal custom actions get their exact fault and change nothing', async (t) => {
+  const vm = await byState('Running');
+  const uuid = field(vm, 'uuid');
+  const before = JSON.stringify([...(await vmsNow()).values()].map((v) => [v['uuid'], v['power_state'], v['name_label']]));
+  const cases: [string, () => Promise<WsmanReply>, string, string | undefined][] = [
+    ['read-only user', () => rsc(uuid, '<p:RequestedState>9</p:RequestedState>', MONITOR), 'wsman:AccessDenied', undefined],
+    ['read-only user, impossible transition', () => rsc(uuid, '<p:RequestedState>6</p:RequestedState>', MONITOR).then(async (r) => r), 'wsman:AccessDenied', undefined],
+    ['missing RequestedState', () => rsc(uuid, ''), 'wsman:InvalidParameter', 'MissingValues'],
+    ['wrong type', () => rsc(uuid, '<p:RequestedState>on</p:RequestedState>'), 'wsman:InvalidParameter', 'TypeMismatch'],
+    ['out of range for uint16', () => rsc(uuid, '<p:RequestedState>70000</p:RequestedState>'), 'wsman:InvalidParameter', 'InvalidValue'],
+    ['unknown parameter', () => rsc(uuid, '<p:RequestedState>2</p:RequestedState><p:Force>true</p:Force>'), 'wsman:InvalidParameter', 'InvalidName'],
+    ['an OUT parameter given as input', () => rsc(uuid, '<p:RequestedState>2</p:RequestedState><p:Job/>'), 'wsman:InvalidParameter', 'InvalidName'],
+    ['unknown method', () => post(stack.endpoint, envelope({ action: `${XEN_CS_URI}/Explode`, resourceUri: XEN_CS_URI, selectors: sel(uuid), body: `<p:Explode_INPUT xmlns:p="${XEN_CS_URI}"/>` }), ROOT), 'wsa:ActionNotSupported', 'ActionMismatch'],
+    ['action of another class', () => rsc(uuid, '<p:RequestedState>2</p:RequestedState>', ROOT, 'http://schemas.citrix.com/wbem/wscim/1/cim-schema/2/Xen_HostComputerSystem/RequestStateChange'), 'wsa:ActionNotSupported', 'ActionMismatch'],
+    ['wrong input element', () => post(stack.endpoint, envelope({ action: `${XEN_CS_URI}/RequestStateChange`, resourceUri: XEN_CS_URI, selectors: sel(uuid), body: `<p:Start_INPUT xmlns:p="${XEN_CS_URI}"/>` }), ROOT), 'wsman:SchemaValidationError', undefined],
+    ['a VM that does not exist', () => post(stack.endpoint, envelope({ action: `${XEN_CS_URI}/RequestStateChange`, resourceUri: XEN_CS_URI, selectors: sel('00000000-0000-0000-0000-000000000000'), body: `<p:RequestStateChange_INPUT xmlns:p="${XEN_CS_URI}"><p:RequestedState>2</p:RequestedState></p:RequestStateChange_INPUT>` }), ROOT), 'wsa:DestinationUnreachable', undefined],
+  ];
+  for (const [name, send, subcode, detail] of cases) {
+    const r = await send();
+    t.equal(r.status, 500, name);
+    t.equal(faultOf(r)?.subcode, subcode, name);
+    if (detail) t.equal(faultOf(r)?.detail, DETAIL + detail, `${name}: ${detail}`);
+  }
+  const after = JSON.stringify([...(await vmsNow()).values()].map((v) => [v['uuid'], v['power_state'], v['name_label']]));
+  t.equal(after, before, 'the simulator is unchanged');
+});
+
+t.test('Put: names through XenAPI; read-only properties, unknown properties and wrong namespaces refused', async (t) => {
+  const vm = await byState('Halted');
+  const uuid = field(vm, 'uuid');
+  const putXml = (inner: string, cls = 'Xen_ComputerSystem', uri = XEN_CS_URI) => `<p:${cls} xmlns:p="${uri}">${inner}</p:${cls}>`;
+  const put = (body: string, creds: Credentials = ROOT, uri = XEN_CS_URI, selectors: Record<string, string> = sel(uuid)) =>
+    post(stack.endpoint, envelope({ action: PUT, resourceUri: uri, selectors, body }), creds);
+
+  const r = await put(putXml('<p:ElementName>renamed-by-put</p:ElementName><p:Description>via WS-Man</p:Description>'));
+  t.equal(r.status, 200);
+  t.equal(bodyOf(r)?.name, 'Xen_ComputerSystem', 'the PutResponse carries the instance');
+  t.equal(prop(bodyOf(r)!, 'ElementName'), 'renamed-by-put');
+  const rec = [...(await vmsNow()).values()].find((v) => v['uuid'] === uuid)!;
+  t.equal(rec['name_label'], 'renamed-by-put', 'xapi has the new name_label');
+  t.equal(rec['name_description'], 'via WS-Man');
+  t.equal(prop(await get(uuid, VSSD_URI), 'ElementName'), 'renamed-by-put', 'the settings show it too');
+
+  // What wsmancli's `put -k` does: Get, change one property, send the whole instance back.
+  const got = await post(stack.endpoint, envelope({ action: ACTIONS.get, resourceUri: XEN_CS_URI, selectors: sel(uuid) }), ROOT);
+  const whole = got.text.replace(/^[\s\S]*<s:Body>/, '').replace(/<\/s:Body>[\s\S]*$/, '').replace(/<p:ElementName>[^<]*<\/p:ElementName>/, '<p:ElementName>round-trip</p:ElementName>')
+    .replace('<p:Xen_ComputerSystem ', '<p:Xen_ComputerSystem xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:cim="http://schemas.dmtf.org/wbem/wscim/1/common" ');
+  const back = await put(whole);
+  t.equal(back.status, 200, back.text.slice(0, 300));
+  t.equal(prop(bodyOf(back)!, 'ElementName'), 'round-trip', 'a whole instance with one change is accepted');
+
+  const settings = await put(putXml('<p:ElementName>via-settings</p:ElementName>', 'Xen_VirtualSystemSettingData', VSSD_URI), ROOT, VSSD_URI, { InstanceID: `Xen:${uuid}` });
+  t.equal(prop(bodyOf(settings)!, 'ElementName'), 'via-settings', 'the VSSD takes a Put of its ElementName');
+
+  const before = JSON.stringify([...(await vmsNow()).values()].find((v) => v['uuid'] === uuid));
+  const cases: [string, () => Promise<WsmanReply>, string, string | undefined][] = [
+    ['read-only property', () => put(putXml('<p:EnabledState>2</p:EnabledState>')), 'wxf:InvalidRepresentation', 'InvalidValues'],
+    ['key property', () => put(putXml('<p:Name>another</p:Name>')), 'wxf:InvalidRepresentation', 'InvalidValues'],
+    ['unknown property', () => put(putXml('<p:Colour>red</p:Colour>')), 'wxf:InvalidRepresentation', 'InvalidValues'],
+    ['wrong type', () => put(putXml('<p:EnabledState>two</p:EnabledState>')), 'wxf:InvalidRepresentation', 'InvalidValues'],
+    ['empty name', () => put(putXml('<p:ElementName></p:ElementName>')), 'wxf:InvalidRepresentation', 'InvalidValues'],
+    ['another class element', () => put(putXml('<p:ElementName>x</p:ElementName>', 'Xen_HostComputerSystem', 'http://schemas.citrix.com/wbem/wscim/1/cim-schema/2/Xen_HostComputerSystem')), 'wxf:InvalidRepresentation', 'InvalidNamespace'],
+    ['wrong namespace', () => put('<p:Xen_ComputerSystem xmlns:p="urn:nothing"><p:ElementName>x</p:ElementName></p:Xen_ComputerSystem>'), 'wxf:InvalidRepresentation', 'InvalidNamespace'],
+    ['no body', () => post(stack.endpoint, envelope({ action: PUT, resourceUri: XEN_CS_URI, selectors: sel(uuid) }), ROOT), 'wxf:InvalidRepresentation', 'MissingValues'],
+    ['read-only user', () => put(putXml('<p:ElementName>nope</p:ElementName>'), MONITOR), 'wsman:AccessDenied', undefined],
+  ];
+  for (const [name, send, subcode, detail] of cases) {
+    const res = await send();
+    t.equal(res.status, 500, name);
+    t.equal(faultOf(res)?.subcode, subcode, name);
+    if (detail) t.equal(faultOf(res)?.detail, DETAIL + detail, `${name}: ${detail}`);
+  }
+  t.equal(JSON.stringify([...(await vmsNow()).values()].find((v) => v['uuid'] === uuid)), before, 'the simulator is unchanged');
+  const same = await put(putXml('<p:ElementName>via-settings</p:ElementName>'), MONITOR);
+  t.equal(same.status, 200, 'a Put that changes nothing needs no rights and succeeds');
+});
+
+t.test('Create and Delete are refused with ActionNotSupported, pointing at the management service', async (t) => {
+  const vm = await byState('Halted');
+  for (const action of ['http://schemas.xmlsoap.org/ws/2004/09/transfer/Create', 'http://schemas.xmlsoap.org/ws/2004/09/transfer/Delete']) {
+    const r = await post(stack.endpoint, envelope({ action, resourceUri: XEN_CS_URI, selectors: sel(field(vm, 'uuid')), body: '' }), ROOT);
+    t.equal(r.status, 500);
+    t.equal(faultOf(r)?.subcode, 'wsa:ActionNotSupported');
+    t.match(faultOf(r)?.reason, /DefineSystem|DestroySystem/);
+  }
+  t.ok((await vmsNow()).has([...(await vmsNow())].find(([, v]) => v['uuid'] === vm['uuid'])![0]), 'the VM is still there');
+});
