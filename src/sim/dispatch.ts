@@ -1,24 +1,36 @@
 // One XML-RPC call from name to response bytes: resolve the method (dotted or underscore
-// alias, optional Async. prefix), count it, check parameter count, session and role, run the
-// handler, and encode the result or the failure. API errors never become XML-RPC faults.
-import { randomUUID } from 'node:crypto';
+// alias, optional Async. prefix), count it, check parameter count and session, unmarshal the
+// parameters, check the role, run the handler, and encode the result or the failure. API
+// errors never become XML-RPC faults.
+//
+// State-changing methods come in two phases, as in xapi's generated server: `prepare`
+// unmarshals the parameters (a wrong type fails the call at once, even for Async.X) and
+// returns the runner, which looks objects up, checks and applies. For Async.X the runner, and
+// the RBAC check before it, run inside the task (server_helpers.ml forks the task thread
+// before Rbac.check), so a read-only caller gets a task that fails with RBAC_PERMISSION_DENIED.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sessionInvalid, XenFailure } from './errors.js';
 import type { EventHub } from './events.js';
-import { makeRecord } from './records.js';
+import type { Faults } from './faults.js';
 import type { World } from './seed.js';
 import type { Session, Sessions } from './sessions.js';
 import type { Store } from './store.js';
-import { DateTime } from './values.js';
+import type { Tasks } from './tasks.js';
 import { Body, encodeValue, failureResponse, successResponse } from './xmlrpc-wire.js';
 
 /** A handler's result: an encoded `<value>` or a Body holding one. */
 export type Reply = string | Body;
+
+/** The second phase of a state-changing call: checks against current state, then applies. */
+export type Runner = () => Reply | Promise<Reply>;
 
 export interface SimContext {
   readonly world: World;
   readonly store: Store;
   readonly sessions: Sessions;
   readonly events: EventHub;
+  readonly tasks: Tasks;
+  readonly faults: Faults;
   readonly authFailureDelayMs: number;
 }
 
@@ -34,15 +46,26 @@ export type MethodDef =
       readonly kind: 'session';
       /** Accepted parameter counts, session included. */
       readonly arity: readonly number[];
-      /** State-changing: refused to read-only users with RBAC_PERMISSION_DENIED. */
-      readonly write: boolean;
+      /** Allowed to every role; has no Async form. */
+      readonly write: false;
       readonly handler: (call: Call) => Reply | Promise<Reply>;
+    }
+  | {
+      readonly kind: 'session';
+      readonly arity: readonly number[];
+      /** State-changing: refused to read-only users with RBAC_PERMISSION_DENIED; has an Async form. */
+      readonly write: true;
+      /** Unmarshals the parameters and returns the runner. */
+      readonly prepare: (call: Call) => Runner;
     }
   | {
       readonly kind: 'login';
       readonly arity: readonly number[];
       readonly handler: (ctx: SimContext, params: readonly unknown[]) => Reply | Promise<Reply>;
     };
+
+export const rbacDenied = (method: string): XenFailure =>
+  new XenFailure('RBAC_PERMISSION_DENIED', [method.toLowerCase(), 'No permission in user session']);
 
 export class Dispatcher {
   private readonly aliases = new Map<string, string>();
@@ -86,46 +109,33 @@ export class Dispatcher {
       if (def.kind === 'login') return successResponse(await def.handler(this.ctx, params));
       const session = this.ctx.sessions.get(params[0]);
       if (session === undefined) throw sessionInvalid(String(params[0]));
-      if (def.write && session.user.role === 'read-only') {
-        throw new XenFailure('RBAC_PERMISSION_DENIED', [name.toLowerCase(), 'No permission in user session']);
-      }
       const call: Call = { ctx: this.ctx, session, params };
-      if (asyncCall) return successResponse(await this.runAsTask(counted, call, def.handler));
-      return successResponse(await def.handler(call));
+      if (!def.write) return successResponse(await def.handler(call));
+      const run = def.prepare(call);
+      const allowed = session.user.role !== 'read-only';
+      if (asyncCall) return successResponse(encodeValue(this.startTask(name, counted, session, allowed, run)));
+      if (!allowed) throw rbacDenied(name);
+      const fault = this.ctx.faults.take(name, false);
+      if (fault !== undefined) {
+        if (fault.delayMs > 0) await sleep(fault.delayMs);
+        if (fault.error !== undefined) throw new XenFailure(fault.error[0], fault.error.slice(1));
+      }
+      return successResponse(await run());
     } catch (err) {
       if (err instanceof XenFailure) return failureResponse(err.code, err.params);
       return failureResponse('INTERNAL_ERROR', [err instanceof Error ? err.message : String(err)]);
     }
   }
 
-  /** Async.X: runs X now and returns a task already finished with its result or error. */
-  private async runAsTask(name: string, call: Call, handler: (call: Call) => Reply | Promise<Reply>): Promise<Reply> {
-    const created = DateTime.fromMillis(Date.now());
-    let result = '';
-    let errorInfo: string[] = [];
-    try {
-      const reply = await handler(call);
-      result = typeof reply === 'string' ? reply : Buffer.concat(reply.chunks()).toString('utf8');
-    } catch (err) {
-      if (!(err instanceof XenFailure)) throw err;
-      errorInfo = [err.code, ...err.params];
-    }
-    const ref = `OpaqueRef:${randomUUID()}`;
-    const { store, world } = this.ctx;
-    store.transact((tx) =>
-      tx.add('task', ref, makeRecord('task', {
-        uuid: randomUUID(),
-        name_label: name,
-        created,
-        finished: DateTime.fromMillis(Date.now()),
-        status: errorInfo.length === 0 ? 'success' : 'failure',
-        resident_on: world.host,
-        progress: 1,
-        result,
-        error_info: errorInfo,
-        other_config: {},
-      })),
-    );
-    return encodeValue(ref);
+  /** Async.X: a pending task now; the RBAC check, any injected fault and the work when it completes. */
+  private startTask(name: string, label: string, session: Session, allowed: boolean, run: Runner): string {
+    const { tasks, faults } = this.ctx;
+    const fault = allowed ? faults.take(name, true) : undefined;
+    const duration = tasks.durationOf(name) + (fault?.delayMs ?? 0);
+    return tasks.start(label, session, duration, () => {
+      if (!allowed) throw rbacDenied(name);
+      if (fault?.error !== undefined) throw new XenFailure(fault.error[0], fault.error.slice(1));
+      return run();
+    });
   }
 }

@@ -3,6 +3,7 @@
 // resident_on, allowed_operations, suspend_VDI), its VBDs and VIFs (currently_attached), the
 // host (resident_VMs) and the suspend-image VDI and its SR. Metrics change silently, as in xapi.
 import { randomUUID } from 'node:crypto';
+import { deviceName } from './devices.js';
 import { handleInvalid, XenFailure } from './errors.js';
 import { allowedOperations, operationError, vbdAllowedOperations, vifAllowedOperations, type VmOperation } from './power.js';
 import { makeRecord } from './records.js';
@@ -34,6 +35,7 @@ export function powerOperation(world: World, ref: string, op: PowerOperation, op
   if (vm === undefined) throw handleInvalid('VM', ref);
   const failure = operationError(vm, ref, op as VmOperation);
   if (failure !== undefined) throw new XenFailure(failure[0], failure.slice(1));
+  if (op === 'start' || op === 'start_on') validateForStart(world, vm);
   const paused = opts.startPaused === true;
   const from = vm.power_state;
   world.store.transact((tx) => {
@@ -75,6 +77,30 @@ export function powerOperation(world: World, ref: string, op: PowerOperation, op
 
 const now = (): DateTime => DateTime.fromMillis(Date.now());
 
+/**
+ * What xapi checks before booting a VM whose record nobody validated since VM.create
+ * (Xapi_vm_helpers.validate_basic_parameters, then the host's pCPU count).
+ */
+function validateForStart(world: World, vm: VmRecord): void {
+  const max = Number(vm.VCPUs_max);
+  const atStartup = Number(vm.VCPUs_at_startup);
+  if (max < 1) throw new XenFailure('INVALID_VALUE', ['VCPUs_max', vm.VCPUs_max]);
+  if (atStartup < 1) throw new XenFailure('INVALID_VALUE', ['VCPUs-at-startup', vm.VCPUs_at_startup]);
+  if (atStartup > max) throw new XenFailure('VALUE_NOT_SUPPORTED', ['VCPUs-at-startup', vm.VCPUs_at_startup, 'value greater than VCPUs-max']);
+  const smin = Number(vm.memory_static_min);
+  const dmin = Number(vm.memory_dynamic_min);
+  const dmax = Number(vm.memory_dynamic_max);
+  const smax = Number(vm.memory_static_max);
+  if (!(smin <= dmin && dmin <= dmax && dmax <= smax)) throw new XenFailure('MEMORY_CONSTRAINT_VIOLATION', []);
+  const pcpus = Number(world.store.get('host', world.host)?.cpu_info['cpu_count'] ?? 0);
+  if (pcpus > 0 && max > pcpus) throw new XenFailure('HOST_NOT_ENOUGH_PCPUS', [vm.VCPUs_max, String(pcpus)]);
+}
+
+/** The memory target a domain gets: VM.create leaves memory_target at 0, xapi boots at dynamic_min. */
+function bootTarget(vm: VmRecord): string {
+  return Number(vm.memory_target) > 0 ? vm.memory_target : vm.memory_dynamic_min;
+}
+
 function footprint(vm: VmRecord): number {
   return Number(vm.memory_target) + Number(vm.memory_overhead);
 }
@@ -83,9 +109,10 @@ function goLive(world: World, tx: Transaction, ref: string, vm: VmRecord, state:
   const { store } = world;
   const hm = store.get('host_metrics', world.hostMetrics);
   const free = Number(hm?.memory_free ?? 0);
-  const needed = footprint(vm);
+  const target = bootTarget(vm);
+  const needed = Number(target) + Number(vm.memory_overhead);
   if (needed > free) throw new XenFailure('HOST_NOT_ENOUGH_FREE_MEMORY', [String(needed), String(free)]);
-  tx.update('VM', ref, { power_state: state, domid: String(world.nextDomid++), resident_on: world.host });
+  tx.update('VM', ref, { power_state: state, domid: String(world.nextDomid++), resident_on: world.host, memory_target: target });
   setAttached(tx, world, vm, true);
   const host = store.get('host', world.host);
   if (host !== undefined) tx.update('host', world.host, { resident_VMs: [...host.resident_VMs, ref] });
@@ -124,7 +151,12 @@ function setAttached(tx: Transaction, world: World, vm: VmRecord, attached: bool
   for (const vbd of vm.VBDs) {
     const r = world.store.get('VBD', vbd);
     if (r === undefined || r.currently_attached === attached) continue;
-    tx.update('VBD', vbd, { currently_attached: attached, allowed_operations: vbdAllowedOperations(attached, r.type === 'CD', r.empty) });
+    tx.update('VBD', vbd, {
+      currently_attached: attached,
+      // xapi names the device when it attaches a VBD created with device "".
+      device: attached && r.device === '' ? deviceName(r.userdevice) : r.device,
+      allowed_operations: vbdAllowedOperations(attached, r.type === 'CD', r.empty, r.unpluggable),
+    });
   }
   for (const vif of vm.VIFs) {
     const r = world.store.get('VIF', vif);

@@ -1,5 +1,5 @@
 // The hand-written messages: session login/logout, event.from/inject, the VM power
-// operations and task.destroy.
+// operations and task.cancel/destroy.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { boolParam, handleInvalid, stringParam, XenFailure } from './errors.js';
 import type { Call, MethodDef, SimContext } from './dispatch.js';
@@ -10,7 +10,7 @@ import { encodeStruct, encodeValue } from './xmlrpc-wire.js';
 
 const VOID = encodeValue('');
 
-type SessionHandler = Extract<MethodDef, { kind: 'session' }>['handler'];
+type SessionHandler = Extract<MethodDef, { write: false }>['handler'];
 
 const read = (arity: number, handler: SessionHandler): MethodDef => ({
   kind: 'session',
@@ -44,14 +44,18 @@ function power(op: PowerOperation, arity: number): MethodDef {
     kind: 'session',
     arity: [arity],
     write: true,
-    handler: ({ ctx, params }) => {
+    prepare: ({ ctx, params }) => {
       const vm = stringParam(params, 1, 'vm');
       // start(vm, start_paused, force), start_on(vm, host, start_paused, force), resume(vm, start_paused, force)
       const pausedAt = op === 'start_on' ? 3 : 2;
       const startPaused = arity > 2 ? boolParam(params, pausedAt, 'start_paused') : false;
-      if (op === 'start_on' && stringParam(params, 2, 'host') !== ctx.world.host) throw handleInvalid('host', String(params[2]));
-      powerOperation(ctx.world, vm, op, { startPaused });
-      return VOID;
+      if (arity > 2) boolParam(params, pausedAt + 1, 'force');
+      const host = op === 'start_on' ? stringParam(params, 2, 'host') : undefined;
+      return () => {
+        if (host !== undefined && host !== ctx.world.host) throw handleInvalid('host', host);
+        powerOperation(ctx.world, vm, op, { startPaused });
+        return VOID;
+      };
     },
   };
 }
@@ -93,10 +97,14 @@ export function apiMethods(): Map<string, MethodDef> {
     m.set(`VM.${op}`, power(op, 2));
   }
 
-  m.set('task.destroy', read(2, ({ ctx, params }) => {
-    const ref = stringParam(params, 1, 'self');
-    if (ctx.store.entry('task', ref) === undefined) throw handleInvalid('task', ref);
-    ctx.store.transact((tx) => tx.remove('task', ref));
+  // Any role may cancel or destroy its own tasks (Tasks checks ownership), so these are reads
+  // as far as the role check goes.
+  m.set('task.cancel', read(2, ({ ctx, session, params }) => {
+    ctx.tasks.cancel(stringParam(params, 1, 'task'), session);
+    return VOID;
+  }));
+  m.set('task.destroy', read(2, ({ ctx, session, params }) => {
+    ctx.tasks.destroy(stringParam(params, 1, 'self'), session);
     return VOID;
   }));
   return m;

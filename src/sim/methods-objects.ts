@@ -1,7 +1,7 @@
 // The messages xapi generates for every class: get_all_records, get_all, get_record,
 // get_by_uuid, get_by_name_label, get_<field>, and the setters of the common RW fields.
 import { handleInvalid, stringParam, uuidInvalid, XenFailure } from './errors.js';
-import type { Call, MethodDef } from './dispatch.js';
+import type { Call, MethodDef, Runner } from './dispatch.js';
 import { fieldsOf, XEN_CLASSES, type XenClass } from './records.js';
 import type { StrMap, XenValue } from './values.js';
 import { Body, encodeValue, escapeXml } from './xmlrpc-wire.js';
@@ -9,7 +9,7 @@ import { Body, encodeValue, escapeXml } from './xmlrpc-wire.js';
 type Handler = (call: Call) => string | Body;
 
 const read = (arity: number, handler: Handler): MethodDef => ({ kind: 'session', arity: [arity], write: false, handler });
-const write = (arity: number, handler: Handler): MethodDef => ({ kind: 'session', arity: [arity], write: true, handler });
+const write = (arity: number, prepare: (call: Call) => Runner): MethodDef => ({ kind: 'session', arity: [arity], write: true, prepare });
 
 function entryOf(call: Call, cls: XenClass) {
   const ref = call.params[1];
@@ -70,46 +70,56 @@ export function objectMethods(): Map<string, MethodDef> {
         return encodeValue(refs);
       }));
       for (const field of ['name_label', 'name_description']) {
-        m.set(`${cls}.set_${field}`, write(3, (call) => set(field, stringParam(call.params, 2, 'value'), call)));
+        m.set(`${cls}.set_${field}`, write(3, (call) => {
+          const value = stringParam(call.params, 2, 'value');
+          return () => set(field, value, call);
+        }));
       }
     }
     if (has('other_config')) {
       m.set(`${cls}.set_other_config`, write(3, (call) => {
         const value = call.params[2];
         if (!isStrMap(value)) throw new XenFailure('FIELD_TYPE_ERROR', ['value']);
-        return set('other_config', { ...value }, call);
+        return () => set('other_config', { ...value }, call);
       }));
       m.set(`${cls}.add_to_other_config`, write(4, (call) => {
-        const e = entryOf(call, cls);
         const key = stringParam(call.params, 2, 'key');
         const value = stringParam(call.params, 3, 'value');
-        const current = e.rec['other_config'] as StrMap;
-        if (Object.hasOwn(current, key)) throw new XenFailure('MAP_DUPLICATE_KEY', [cls, 'other_config', e.ref, key]);
-        return set('other_config', { ...current, [key]: value }, call);
+        return () => {
+          const e = entryOf(call, cls);
+          const current = e.rec['other_config'] as StrMap;
+          if (Object.hasOwn(current, key)) throw new XenFailure('MAP_DUPLICATE_KEY', [cls, 'other_config', e.ref, key]);
+          return set('other_config', { ...current, [key]: value }, call);
+        };
       }));
       m.set(`${cls}.remove_from_other_config`, write(3, (call) => {
-        const e = entryOf(call, cls);
         const key = stringParam(call.params, 2, 'key');
-        const next: StrMap = { ...(e.rec['other_config'] as StrMap) };
-        delete next[key];
-        return set('other_config', next, call);
+        return () => {
+          const next: StrMap = { ...(entryOf(call, cls).rec['other_config'] as StrMap) };
+          delete next[key];
+          return set('other_config', next, call);
+        };
       }));
     }
     if (has('tags')) {
       m.set(`${cls}.set_tags`, write(3, (call) => {
         const value = call.params[2];
         if (!isStrList(value)) throw new XenFailure('FIELD_TYPE_ERROR', ['value']);
-        return set('tags', [...value], call);
+        return () => set('tags', [...value], call);
       }));
       m.set(`${cls}.add_tags`, write(3, (call) => {
-        const tags = entryOf(call, cls).rec['tags'] as readonly string[];
         const tag = stringParam(call.params, 2, 'value');
-        return set('tags', tags.includes(tag) ? tags : [...tags, tag], call);
+        return () => {
+          const tags = entryOf(call, cls).rec['tags'] as readonly string[];
+          return set('tags', tags.includes(tag) ? tags : [...tags, tag], call);
+        };
       }));
       m.set(`${cls}.remove_tags`, write(3, (call) => {
-        const tags = entryOf(call, cls).rec['tags'] as readonly string[];
         const tag = stringParam(call.params, 2, 'value');
-        return set('tags', tags.filter((t) => t !== tag), call);
+        return () => {
+          const tags = entryOf(call, cls).rec['tags'] as readonly string[];
+          return set('tags', tags.filter((t) => t !== tag), call);
+        };
       }));
     }
   }

@@ -190,11 +190,19 @@ const VBD_OPS = {
   emptyCdOff: frozen(['insert', 'attach']),
 };
 
-/** VBD.allowed_operations for an attached or detached device. */
-export function vbdAllowedOperations(attached: boolean, isCd: boolean, empty: boolean): readonly string[] {
-  if (!isCd) return attached ? VBD_OPS.diskOn : VBD_OPS.diskOff;
-  if (empty) return attached ? VBD_OPS.emptyCdOn : VBD_OPS.emptyCdOff;
-  return attached ? VBD_OPS.cdOn : VBD_OPS.cdOff;
+const NOT_UNPLUGGABLE = new Set(['unplug', 'unplug_force']);
+const FIXED = new Map<readonly string[], readonly string[]>(
+  Object.values(VBD_OPS).map((ops) => [ops, frozen(ops.filter((op) => !NOT_UNPLUGGABLE.has(op)))]),
+);
+
+/** VBD.allowed_operations for an attached or detached device; a non-unpluggable one cannot be unplugged. */
+export function vbdAllowedOperations(attached: boolean, isCd: boolean, empty: boolean, unpluggable = true): readonly string[] {
+  const ops = !isCd
+    ? attached ? VBD_OPS.diskOn : VBD_OPS.diskOff
+    : empty
+      ? attached ? VBD_OPS.emptyCdOn : VBD_OPS.emptyCdOff
+      : attached ? VBD_OPS.cdOn : VBD_OPS.cdOff;
+  return unpluggable ? ops : (FIXED.get(ops) ?? ops);
 }
 
 const VIF_ON = frozen(['unplug', 'unplug_force']);

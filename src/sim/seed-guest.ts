@@ -120,7 +120,7 @@ export function addGuest(ctx: SeedContext, spec: GuestSpec): string {
       sm_config: VHD,
     });
     addObject(tx, 'VBD', `${key}/${i}`, {
-      allowed_operations: vbdAllowedOperations(live, false, false),
+      allowed_operations: vbdAllowedOperations(live, false, false, false),
       VM: vmRef,
       VDI: vdi,
       device: `xvd${String.fromCharCode(97 + i)}`,

@@ -5,14 +5,18 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { Dispatcher, type MethodDef, type SimContext } from './dispatch.js';
 import { EventHub } from './events.js';
+import { Faults, type SimFault } from './faults.js';
 import { apiMethods } from './methods-api.js';
+import { deviceMethods } from './methods-devices.js';
 import { objectMethods } from './methods-objects.js';
+import { vmMethods } from './methods-vm.js';
 import { seedFixture } from './seed.js';
 import { DEFAULT_SIM_USERS, Sessions, type SimUser } from './sessions.js';
 import { Store } from './store.js';
+import { Tasks } from './tasks.js';
 import { decodeMethodCall } from './xmlrpc-wire.js';
 
-export { DEFAULT_SIM_USERS, type SimUser };
+export { DEFAULT_SIM_USERS, type SimFault, type SimUser };
 
 export interface SimulatorOptions {
   /** Address to listen on; default 127.0.0.1. */
@@ -24,6 +28,13 @@ export interface SimulatorOptions {
   users?: readonly SimUser[];
   /** Delay before answering a failed login, as xapi does; default 0. */
   authFailureDelayMs?: number;
+  /**
+   * How long an Async.X task stays pending before it completes (its checks and effect run at
+   * the end; progress is reported at 25/50/75 %); default 300. 0 completes on the next tick.
+   */
+  taskDurationMs?: number;
+  /** Per-method task durations overriding taskDurationMs, by canonical name: { 'VM.clone': 1000 }. */
+  taskDurations?: Readonly<Record<string, number>>;
 }
 
 export interface Simulator {
@@ -33,6 +44,22 @@ export interface Simulator {
   /** Calls served: all of them, or those of one method (canonical dotted name, e.g. "VM.get_all_records"). */
   callCount(method?: string): number;
   resetCallCounts(): void;
+  /**
+   * Makes the next call(s) of a state-changing method fail or slow down, for testing a client's
+   * error handling against the real protocol. `method` is a canonical name ("VM.start":
+   * both the sync call and Async.VM.start) or "Async.VM.start" (only the Async form).
+   * `error` ([code, ...params]) replaces the method's effect, leaving state unchanged: a sync
+   * call answers {Status: "Failure", ErrorDescription: error}, an Async call's task ends
+   * `failure` with error_info = error. `delayMs` delays the sync answer or the task's
+   * completion. `times` (default 1) is how many calls are affected. Faults apply after the
+   * session and role checks, so a call those refuse does not consume one. Read-only methods
+   * (getters, event.from) are never affected.
+   */
+  inject(fault: SimFault): void;
+  /** Drops faults not yet consumed. */
+  clearInjections(): void;
+  /** Async tasks not yet finished. */
+  readonly pendingTasks: number;
   /** Stops accepting, releases blocked event.from calls and ends keep-alive sockets. */
   close(): Promise<void>;
 }
@@ -51,14 +78,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const store = new Store();
   const world = seedFixture(store, vms);
   const users = options.users ?? DEFAULT_SIM_USERS;
+  const durations = { ...(options.taskDurations ?? {}) };
+  for (const [m, ms] of [['*', options.taskDurationMs ?? 300] as const, ...Object.entries(durations)]) {
+    if (!(Number.isFinite(ms) && ms >= 0)) throw new RangeError(`task duration for ${m} must be >= 0 ms, got ${ms}`);
+  }
   const ctx: SimContext = {
     world,
     store,
     sessions: new Sessions(users, world.host),
     events: new EventHub(store),
+    tasks: new Tasks(store, world.host, { defaultMs: options.taskDurationMs ?? 300, perMethod: durations }),
+    faults: new Faults(),
     authFailureDelayMs: options.authFailureDelayMs ?? 0,
   };
-  const methods = new Map<string, MethodDef>([...objectMethods(), ...apiMethods()]);
+  // Later tables override earlier ones: the hand-written messages replace generated setters.
+  const methods = new Map<string, MethodDef>([...objectMethods(), ...apiMethods(), ...vmMethods(), ...deviceMethods()]);
   const dispatcher = new Dispatcher(ctx, methods);
 
   const server = createServer((req, res) => {
@@ -89,8 +123,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     users,
     callCount: (method) => dispatcher.callCount(method),
     resetCallCounts: () => dispatcher.resetCallCounts(),
+    inject: (fault) => ctx.faults.add(fault),
+    clearInjections: () => ctx.faults.clear(),
+    get pendingTasks() {
+      return ctx.tasks.pending;
+    },
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
+        ctx.tasks.close();
         ctx.events.close();
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -85,3 +85,67 @@ export async function login(rpc: RpcClient, user = 'root', password = 'xenroot')
 }
 
 export type Rec = Record<string, unknown>;
+
+const GiB = 1024 ** 3;
+
+/** A complete VM.create record (every field without a datamodel default), overridable. */
+export function vmCreateRecord(overrides: Rec = {}): Rec {
+  return {
+    name_label: 'new-vm',
+    name_description: 'made by VM.create',
+    user_version: '1',
+    is_a_template: false,
+    affinity: 'OpaqueRef:NULL',
+    memory_static_max: String(2 * GiB),
+    memory_dynamic_max: String(2 * GiB),
+    memory_dynamic_min: String(1 * GiB),
+    memory_static_min: String(512 * 1024 ** 2),
+    VCPUs_params: {},
+    VCPUs_max: '2',
+    VCPUs_at_startup: '1',
+    actions_after_shutdown: 'destroy',
+    actions_after_reboot: 'restart',
+    actions_after_crash: 'restart',
+    PV_bootloader: '',
+    PV_kernel: '',
+    PV_ramdisk: '',
+    PV_args: '',
+    PV_bootloader_args: '',
+    PV_legacy_args: '',
+    HVM_boot_policy: 'BIOS order',
+    HVM_boot_params: { order: 'dc' },
+    platform: { acpi: '1' },
+    PCI_bus: '',
+    other_config: {},
+    recommendations: '',
+    ...overrides,
+  };
+}
+
+/** A complete VDI.create record. */
+export function vdiCreateRecord(sr: string, overrides: Rec = {}): Rec {
+  return { name_label: 'data', name_description: '', SR: sr, virtual_size: String(8 * GiB), type: 'user', sharable: false, read_only: false, other_config: {}, ...overrides };
+}
+
+/** A complete VBD.create record for a disk. */
+export function vbdCreateRecord(vm: string, vdi: string, overrides: Rec = {}): Rec {
+  return { VM: vm, VDI: vdi, userdevice: 'autodetect', bootable: false, mode: 'RW', type: 'Disk', empty: false, other_config: {}, qos_algorithm_type: '', qos_algorithm_params: {}, ...overrides };
+}
+
+/** A complete VIF.create record; MAC "" lets xapi derive one from the VM's mac_seed. */
+export function vifCreateRecord(vm: string, network: string, overrides: Rec = {}): Rec {
+  return { device: '0', network, VM: vm, MAC: '', MTU: '1500', other_config: {}, qos_algorithm_type: '', qos_algorithm_params: {}, ...overrides };
+}
+
+/** Waits (through event.from on the task) until a task leaves `pending`; returns its record. */
+export async function awaitTask(rpc: RpcClient, session: string, task: string, timeoutSeconds = 10): Promise<Rec> {
+  let token = '';
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  for (;;) {
+    const batch = await rpc.ok<{ events: { snapshot?: Rec }[]; token: string }>('event.from', session, [`task/${task}`], token, 5);
+    token = batch.token;
+    const snap = batch.events.at(-1)?.snapshot;
+    if (snap !== undefined && snap['status'] !== 'pending') return snap;
+    if (Date.now() > deadline) throw new Error(`task ${task} still pending`);
+  }
+}

@@ -122,27 +122,7 @@ t.test('VM power state machine', async (t) => {
     const before = await rec(ref);
     t.same(await rpc.fail('VM.clean_shutdown', m, ref), ['RBAC_PERMISSION_DENIED', 'vm.clean_shutdown', 'No permission in user session']);
     t.same(await rpc.fail('VM.start', m, ref, false, false), ['RBAC_PERMISSION_DENIED', 'vm.start', 'No permission in user session']);
-    t.same(await rpc.fail('Async.VM.start', m, ref, false, false), ['RBAC_PERMISSION_DENIED', 'vm.start', 'No permission in user session']);
     t.same(await rec(ref), before, 'nothing changed');
     t.ok(Array.isArray(await rpc.ok('VM.get_all', m)), 'reads are allowed');
-  });
-
-  t.test('Async calls return a finished task', async (t) => {
-    const ref = await vm('build-agent');
-    sim.resetCallCounts();
-    const task = await rpc.ok<string>('Async.VM.start', s, ref, false, false);
-    t.match(task, /^OpaqueRef:/);
-    const tr = await rpc.ok<Rec>('task.get_record', s, task);
-    t.equal(tr['status'], 'success');
-    t.equal(tr['name_label'], 'Async.VM.start');
-    t.equal((await rec(ref))['power_state'], 'Running');
-    const failed = await rpc.ok<string>('Async.VM.start', s, ref, false, false);
-    const fr = await rpc.ok<Rec>('task.get_record', s, failed);
-    t.equal(fr['status'], 'failure');
-    t.same(fr['error_info'], ['VM_BAD_POWER_STATE', ref, 'halted', 'running']);
-    t.equal(sim.callCount('Async.VM.start'), 2);
-    await rpc.ok('task.destroy', s, task);
-    t.same(await rpc.fail('task.get_record', s, task), ['HANDLE_INVALID', 'task', task]);
-    t.same(await rpc.fail('task.destroy', s, task), ['HANDLE_INVALID', 'task', task]);
   });
 });
