@@ -14,6 +14,8 @@ Options:
                   vm-00006, vm-00007, … are generated
   --users LIST    users as name:password:role,... with role pool-admin or read-only
                   (default root:xenroot:pool-admin,monitor:monitor:read-only)
+  --task-ms N     how long Async.* tasks stay pending before they complete
+                  (env XENSIM_TASK_MS; default 300; 0 = on the next tick)
   --help          show this text
 
 When ready it prints "listening <url>" and the users. SIGTERM or SIGINT stops it.
@@ -30,6 +32,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCo
       port: { type: 'string' },
       vms: { type: 'string' },
       users: { type: 'string' },
+      'task-ms': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -42,6 +45,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCo
   if (port !== undefined) options.port = port;
   const vms = intOption(values.vms ?? env['XENSIM_VMS'], 'vms');
   if (vms !== undefined) options.vms = vms;
+  const taskMs = intOption(values['task-ms'] ?? env['XENSIM_TASK_MS'], 'task-ms');
+  if (taskMs !== undefined) options.taskDurationMs = taskMs;
   return { help: false, options };
 }
 

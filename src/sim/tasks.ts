@@ -46,7 +46,7 @@ export class Tasks {
 
   /** The configured duration of an Async call of `method` (canonical name). */
   durationOf(method: string): number {
-    return this.timing.perMethod[method] ?? this.timing.defaultMs;
+    return Object.hasOwn(this.timing.perMethod, method) ? (this.timing.perMethod[method] ?? this.timing.defaultMs) : this.timing.defaultMs;
   }
 
   /** Tasks not yet finished. */

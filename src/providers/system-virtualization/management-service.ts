@@ -5,13 +5,15 @@ import { classSpec } from '../class-spec.js';
 import { deviceKeys, HOST_CLASS, hosts, instanceId, localId } from '../ids.js';
 import { CIMV2 } from '../instances.js';
 import { EnabledState, RequestedState } from '../power-state.js';
+import type { ProviderServices } from '../services.js';
+import { invokeManagementMethod, MANAGEMENT_METHODS, METHOD_NUMBERS } from './management-methods.js';
 
 export const VSMS_CLASS = 'Xen_VirtualSystemManagementService';
 export const VSMC_CLASS = 'Xen_VirtualSystemManagementCapabilities';
 export const VSMS_NAME = 'Xen Hypervisor';
 export const VIRTUAL_SYSTEM_TYPES = ['DMTF:Xen:HVM', 'DMTF:Xen:PV'];
 
-export function managementServiceSpec(model: XenModel) {
+export function managementServiceSpec(model: XenModel, services: ProviderServices) {
   return classSpec<XenRecord>({
     className: VSMS_CLASS,
     namespace: CIMV2,
@@ -20,6 +22,8 @@ export function managementServiceSpec(model: XenModel) {
     source: (uuid) => model.byUuid('host', uuid),
     keys: (uuid) => deviceKeys(HOST_CLASS, uuid, VSMS_CLASS, VSMS_NAME, 'Name'),
     idFromKeys: (k) => (k.get('name') === undefined || k.get('name') === VSMS_NAME ? k.get('systemname') : undefined),
+    methodNames: MANAGEMENT_METHODS,
+    invoke: (ctx, method, hostUuid, _host, params) => invokeManagementMethod(model, services, ctx, hostUuid, method, params),
     properties: () => ({
       Caption: 'Virtual system management service',
       ElementName: VSMS_NAME,
@@ -46,9 +50,10 @@ export function managementCapabilitiesSpec(model: XenModel) {
     properties: () => ({
       ElementName: 'Virtual system management capabilities',
       VirtualSystemTypesSupported: VIRTUAL_SYSTEM_TYPES,
-      // The service's methods arrive with the write operations; none is offered yet.
-      SynchronousMethodsSupported: [],
-      AsynchronousMethodsSupported: [],
+      // Every method may complete before it answers; DefineSystem from a template may also
+      // answer 4096 with a job while VM.provision runs.
+      SynchronousMethodsSupported: Object.values(METHOD_NUMBERS).sort((a, b) => a - b),
+      AsynchronousMethodsSupported: [METHOD_NUMBERS.DefineSystem],
     }),
   });
 }

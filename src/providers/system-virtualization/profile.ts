@@ -4,12 +4,13 @@ import type { XenModel } from '../../xenapi/model.js';
 import { guests, HOST_CLASS, hostOfVm, hosts, VM_CLASS } from '../ids.js';
 import { CIMV2 } from '../instances.js';
 import type { ProfileParts } from '../profile.js';
+import type { ProviderServices } from '../services.js';
 import { hostSpec } from './host.js';
 import { managementCapabilitiesSpec, managementServiceSpec, VSMC_CLASS, VSMS_CLASS } from './management-service.js';
 
 const end = (role: string, className: string) => ({ role, namespace: CIMV2, className });
 
-export function systemVirtualization(model: XenModel): ProfileParts {
+export function systemVirtualization(model: XenModel, services: ProviderServices): ProfileParts {
   const sameHost = (): Iterable<readonly [string, string]> => hosts(model).map(([u]) => [u, u] as const);
   const hostToVm = function* (): Generator<readonly [string, string]> {
     for (const [uuid, vm] of guests(model)) {
@@ -19,7 +20,7 @@ export function systemVirtualization(model: XenModel): ProfileParts {
   };
   return {
     name: 'system-virtualization',
-    specs: [hostSpec(model), managementServiceSpec(model), managementCapabilitiesSpec(model)],
+    specs: [hostSpec(model), managementServiceSpec(model, services), managementCapabilitiesSpec(model)],
     links: [
       { association: 'Xen_HostedDependency', row: { ends: [end('Antecedent', HOST_CLASS), end('Dependent', VM_CLASS)], dependsOn: ['VM', 'host', 'pool'], pairs: hostToVm } },
       { association: 'Xen_HostedService', row: { ends: [end('Antecedent', HOST_CLASS), end('Dependent', VSMS_CLASS)], dependsOn: ['host'], pairs: sameHost } },

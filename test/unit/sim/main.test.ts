@@ -56,6 +56,9 @@ t.test('parseCli reads options and environment, and rejects bad values', async (
   t.same(parseCli(['--port', '8080', '--vms', '100', '--host', '0.0.0.0'], {}), { help: false, options: { users: DEFAULT_SIM_USERS, host: '0.0.0.0', port: 8080, vms: 100 } });
   t.same(parseCli([], { XENSIM_PORT: '9000', XENSIM_VMS: '3', XENSIM_HOST: '::1' }), { help: false, options: { users: DEFAULT_SIM_USERS, host: '::1', port: 9000, vms: 3 } });
   t.same(parseCli(['--vms', '4'], { XENSIM_VMS: '3' }), { help: false, options: { users: DEFAULT_SIM_USERS, vms: 4 } }, 'flags win over env');
+  t.same(parseCli(['--task-ms', '0'], {}), { help: false, options: { users: DEFAULT_SIM_USERS, taskDurationMs: 0 } });
+  t.same(parseCli([], { XENSIM_TASK_MS: '50' }), { help: false, options: { users: DEFAULT_SIM_USERS, taskDurationMs: 50 } });
+  t.match(HELP, /--task-ms N/);
   t.same(parseCli(['--users', 'a:b:read-only'], {}), { help: false, options: { users: [{ name: 'a', password: 'b', role: 'read-only' }] } });
   t.throws(() => parseCli(['--vms', 'many'], {}), /vms must be a non-negative integer/);
   t.throws(() => parseCli(['--port=-1'], {}), /port must be a non-negative integer/);

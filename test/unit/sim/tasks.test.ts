@@ -123,6 +123,12 @@ t.test('Async tasks, cancellation and fault injection', async (t) => {
     }
     t.same(await rpc.fail('task.get_record', s, task), ['HANDLE_INVALID', 'task', task]);
     t.equal(await rpc.ok('VM.get_name_description', s, vm), 'set by a destroyed task', 'the work was still done');
+    const doomed = await rpc.ok<string>('Async.VM.set_name_description', s, vm, 'never set');
+    await rpc.ok('task.destroy', s, doomed);
+    await rpc.ok('task.cancel', s, doomed);
+    t.same(await rpc.fail('task.get_record', s, doomed), ['HANDLE_INVALID', 'task', doomed], 'cancelled and gone');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    t.equal(await rpc.ok('VM.get_name_description', s, vm), 'set by a destroyed task', 'its work never ran');
   });
 
   t.test('injected faults: errors and delays, sync and Async, then normal service', async (t) => {

@@ -77,6 +77,9 @@ t.test('VM memory, vCPU and configuration setters', async (t) => {
     t.same(await rpc.fail('VM.set_memory_dynamic_range', s, ref, r['memory_static_min'], r['memory_static_max']), ['MEMORY_CONSTRAINT_VIOLATION_MAXPIN', 'control domain']);
     t.same(await rpc.fail('VM.set_VCPUs_max', s, ref, '8'), ['OPERATION_NOT_ALLOWED', 'This operation is not allowed on dom0']);
     t.same(await rpc.fail('VM.set_VCPUs_at_startup', s, ref, '8'), ['OPERATION_NOT_ALLOWED', 'set_VCPUs_at_startup is not allowed on dom0']);
+    await rpc.ok('VM.set_memory_limits', s, ref, String(2 * GiB), r['memory_static_max'], r['memory_static_max'], r['memory_static_max']);
+    const after = await rec(ref);
+    t.same([after['memory_static_min'], after['requires_reboot']], [String(2 * GiB), true], 'a running control domain takes it at its next boot');
   });
 
   t.test('VCPUs_max and VCPUs_at_startup keep 0 < at_startup ≤ max', async (t) => {

@@ -43,6 +43,8 @@ t.test('VM.create, VM.destroy, VM.clone, VM.copy and VM.provision', async (t) =>
     t.same(b.events.map((e) => `${e.class}/${e.operation}`).sort(), ['vm/add', 'vm_metrics/add']);
     const pv = await rec('VM', await rpc.ok<string>('VM.create', s, vmCreateRecord({ HVM_boot_policy: '', domain_type: 'unspecified' })));
     t.equal(pv['domain_type'], 'pv');
+    const vendor = await rec('VM', await rpc.ok<string>('VM.create', s, vmCreateRecord({ has_vendor_device: true, tags: ['a'] })));
+    t.same([vendor['hardware_platform_version'], vendor['tags']], ['2', ['a']], 'the vendor device needs platform version 2');
   });
 
   t.test('VM.create refuses incomplete and mistyped records, changing nothing', async (t) => {
@@ -55,6 +57,8 @@ t.test('VM.create, VM.destroy, VM.clone, VM.copy and VM.provision', async (t) =>
     t.same(await rpc.fail('VM.create', s, vmCreateRecord({ is_a_template: 'no' })), ['FIELD_TYPE_ERROR', 'is_a_template']);
     t.same(await rpc.fail('VM.create', s, vmCreateRecord({ actions_after_crash: 'explode' })), ['FIELD_TYPE_ERROR', 'actions_after_crash']);
     t.same(await rpc.fail('VM.create', s, vmCreateRecord({ platform: { acpi: 1 } })), ['FIELD_TYPE_ERROR', 'platform']);
+    t.same(await rpc.fail('VM.create', s, vmCreateRecord({ HVM_shadow_multiplier: 'x' })), ['FIELD_TYPE_ERROR', 'HVM_shadow_multiplier']);
+    t.same(await rpc.fail('VM.create', s, vmCreateRecord({ tags: 'web' })), ['FIELD_TYPE_ERROR', 'tags']);
     t.same(await rpc.fail('VM.create', s, 'not a struct'), ['FIELD_TYPE_ERROR', 'args']);
     t.same(await rpc.fail('VM.create', s), ['MESSAGE_PARAMETER_COUNT_MISMATCH', 'VM.create', '2', '1']);
     t.same(await rpc.fail('VM.create', m, vmCreateRecord()), ['RBAC_PERMISSION_DENIED', 'vm.create', 'No permission in user session']);
@@ -143,6 +147,11 @@ t.test('VM.create, VM.destroy, VM.clone, VM.copy and VM.provision', async (t) =>
     t.ok((await rpc.ok<string[]>('network.get_VIFs', s, newVif['network'])).includes((c['VIFs'] as string[])[0] as string));
     t.same(await rpc.fail('VM.clone', s, await vmByName('web-01'), 'x'), ['VM_BAD_POWER_STATE', await vmByName('web-01'), 'halted', 'running']);
     t.same(await rpc.fail('VM.clone', s, 'OpaqueRef:gone', 'x'), ['HANDLE_INVALID', 'VM', 'OpaqueRef:gone']);
+    const created = await rpc.ok<string>('VM.create', s, vmCreateRecord());
+    const twin = await rec('VM', await rpc.ok<string>('VM.clone', s, created, 'twin'));
+    t.match(twin['generation_id'], /^\d+:\d+$/);
+    t.not(twin['generation_id'], '0:0', 'a clone gets a fresh generation id');
+    t.equal(twin['is_a_template'], false);
   });
 
   t.test('VM.copy puts full disks on the chosen SR, refuses ISO SRs', async (t) => {
@@ -194,5 +203,10 @@ t.test('VM.create, VM.destroy, VM.clone, VM.copy and VM.provision', async (t) =>
     await rpc.ok('VM.remove_from_other_config', s, broken, 'disks');
     await rpc.ok('VM.add_to_other_config', s, broken, 'disks', '<provision><disk device="0"/></provision>');
     t.same(await rpc.fail('VM.provision', s, broken), ['INTERNAL_ERROR', 'Xapi_templates.Parse_failure']);
+    await rpc.ok('VM.remove_from_other_config', s, broken, 'disks');
+    await rpc.ok('VM.add_to_other_config', s, broken, 'disks', '<provision/>');
+    await rpc.ok('VM.provision', s, broken);
+    const diskless = await rec('VM', broken);
+    t.same([diskless['is_a_template'], diskless['VBDs']], [false, []], 'nothing to create, still a VM now');
   });
 });
