@@ -122,10 +122,6 @@ export class XenSteps {
     this.undo.push({ what, run });
   }
 
-  get undoable(): number {
-    return this.undo.length;
-  }
-
   /** Undoes every registered step, newest first; returns the steps that could not be undone. */
   async rollback(): Promise<string[]> {
     const failed: string[] = [];

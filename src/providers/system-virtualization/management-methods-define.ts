@@ -1,4 +1,4 @@
-// DefineSystem and DestroySystem (DSP1042 §8.1, §8.2) over XenAPI.
+// DefineSystem and DestroySystem (DSP1042 §8, System Virtualization methods) over XenAPI.
 //
 // DefineSystem makes the VM one of three ways: VM.create with defaults when nothing is named
 // to start from; VM.clone of a halted VM whose settings ReferenceConfiguration names; or
@@ -25,7 +25,8 @@ import { taskUuid } from '../virtual-system/state-change.js';
 import {
   fromXen, incompatible, invalidParameter, invalidState, isInstance, isPath, missingParameter, MethodRefusal, result, VSMS_RC, XenSteps,
 } from './management-methods-common.js';
-import { createDevices, destroyVmAndDisks, discardVm, modelReader, ownedVdis, planDevices, provisionPositions, usedPositions } from './management-methods-devices.js';
+import { createDevices, planDevices, provisionPositions, usedPositions } from './management-methods-devices.js';
+import { destroyVmAndDisks, discardVm, modelReader, ownedVdis } from './management-methods-owned.js';
 import { applyMemory, applyProcessor, classifyRasd, hostCpuCount, memoryOf, vcpusOf, type MemoryLimits, type Rasd, type VcpuSettings } from './management-methods-rasd.js';
 import { HVM_TYPE, memoryChanges, PV_TYPE, readSystemSettings, runChanges, systemChanges, vcpuChanges, type SystemSettings } from './management-methods-system.js';
 import { isTemplate, sourceByUuid, templateByNameOrUuid, uuidOfSettingsPath, vmOfSystemPath, type VmTarget } from './management-methods-targets.js';
@@ -210,7 +211,10 @@ export async function defineSystem(env: MethodEnv, params: ReadonlyMap<string, C
       if (done.status === 'success') steps.commit();
       else void steps.rollback();
     });
-    out.set('Job', new ObjectPath(CIMV2, JOB_CLASS, [{ name: 'InstanceID', value: instanceId(await taskUuid(model, services, ctx, task)) }]));
+    const jobId = await taskUuid(model, services, ctx, task).catch((err: unknown) => {
+      throw fromXen(err, 'task.get_uuid');
+    });
+    out.set('Job', new ObjectPath(CIMV2, JOB_CLASS, [{ name: 'InstanceID', value: instanceId(jobId) }]));
     return result(VSMS_RC.JobStarted, out);
   } catch (err) {
     await steps.rollback();
@@ -220,7 +224,7 @@ export async function defineSystem(env: MethodEnv, params: ReadonlyMap<string, C
 
 /**
  * DestroySystem: only a halted or suspended VM (5 otherwise, nothing touched). VM.destroy
- * takes its VBDs and VIFs; then the disk images that belong to it (management-methods-devices.ts)
+ * takes its VBDs and VIFs; then the disk images that belong to it (management-methods-owned.ts)
  * are destroyed. A disk image that cannot be destroyed afterwards answers 2 (Failed).
  */
 export async function destroySystem(env: MethodEnv, params: ReadonlyMap<string, CimValue>): Promise<MethodResult> {

@@ -1,4 +1,4 @@
-// ModifyResourceSettings (DSP1041 §8.2) and ModifySystemSettings (DSP1042 §8.4). Each RASD
+// ModifyResourceSettings (DSP1041 §8) and ModifySystemSettings (DSP1042 §8). Each RASD
 // names the setting it changes by InstanceID; only values that differ from the setting now are
 // applied, so a client may send back a whole instance it got with one property changed.
 //
@@ -19,12 +19,14 @@ import { isCdSr, vdiOf } from '../storage/records.js';
 import {
   boolOf, invalidParameter, invalidState, isInstance, missingParameter, notSupported, numberOf, result, textOf, textsOf, VSMS_RC, XenSteps,
 } from './management-methods-common.js';
-import { rasdsOf, type MethodEnv } from './management-methods-define.js';
+import type { MethodEnv } from './management-methods-define.js';
 import { namedVdi } from './management-methods-devices.js';
-import { applyMemory, applyProcessor, bytesOf, bytesPerUnit, hostCpuCount, memoryOf, vcpusOf, type Rasd } from './management-methods-rasd.js';
+import { applyMemory, applyProcessor, bytesOf, bytesPerUnit, classifyRasd, hostCpuCount, memoryOf, vcpusOf, type Rasd } from './management-methods-rasd.js';
 import { sameVm, settingPath } from './management-methods-resources.js';
 import { memoryChanges, readSystemSettings, runChanges, setter, systemChanges, vcpuChanges, type Change } from './management-methods-system.js';
 import { settingOf, vmOfSettingsId, type SettingTarget } from './management-methods-targets.js';
+
+const KIND_OF_TARGET = (t: SettingTarget): Rasd['kind'] => (t.kind === 'vbd' ? (t.cd ? 'cd' : 'disk') : t.kind === 'vif' ? 'nic' : t.kind);
 
 type DeviceTarget<K extends 'vbd' | 'vif'> = Extract<SettingTarget, { kind: K }>;
 
@@ -123,10 +125,14 @@ export async function modifyResourceSettings(env: MethodEnv, params: ReadonlyMap
   const { model, services, ctx } = env;
   const list = params.get('ResourceSettings');
   if (list === undefined || list === null) throw missingParameter('ModifyResourceSettings', 'ResourceSettings');
-  const rasds = rasdsOf(list);
-  const targets = rasds.map((r) => {
-    const t = settingOf(model, textOf(r.inst, 'InstanceID'), r.label);
+  const items = Array.isArray(list) ? list : [list];
+  const rasds: Rasd[] = [];
+  const targets = items.map((inst, i) => {
+    if (!isInstance(inst)) throw invalidParameter(`ResourceSettings[${i}] is not an embedded instance.`);
+    const t = settingOf(model, textOf(inst, 'InstanceID'), `ResourceSettings[${i}] (${inst.className})`);
+    const r = classifyRasd(inst, i, KIND_OF_TARGET(t));
     if (!KIND_MATCHES[r.kind](t)) throw invalidParameter(`${r.label}: ${t.instanceId} is not a ${r.kind} setting.`);
+    rasds.push(r);
     return t;
   });
   const first = targets[0];

@@ -4,6 +4,7 @@
 import type { InstanceLike } from '../../cim/types.js';
 import type { XenModel } from '../../xenapi/model.js';
 import { int, map, str, type XenRecord } from '../../xenapi/values.js';
+import { DEFAULT_WEIGHT } from '../processor-memory/processor-settings.js';
 import { boolOf, invalidParameter, numberOf, textOf } from './management-methods-common.js';
 
 export type RasdKind = 'processor' | 'memory' | 'disk' | 'cd' | 'nic';
@@ -38,12 +39,16 @@ const KINDS_OF_CLASS: Readonly<Record<string, readonly RasdKind[]>> = {
   cim_ethernetportallocationsettingdata: ['nic'],
 };
 
-export function classifyRasd(inst: InstanceLike, index: number): Rasd {
+/**
+ * What a RASD describes: its ResourceType, which its class must allow; without one, what its
+ * class says, or `implied` (the kind of the setting its InstanceID names, for modifications).
+ */
+export function classifyRasd(inst: InstanceLike, index: number, implied?: RasdKind): Rasd {
   const label = `ResourceSettings[${index}] (${inst.className})`;
   const type = numberOf(inst, 'ResourceType');
   const allowed = KINDS_OF_CLASS[inst.className.toLowerCase()];
   if (type === undefined) {
-    const kind = allowed?.[0];
+    const kind = implied !== undefined && (!allowed || allowed.includes(implied)) ? implied : allowed?.[0];
     if (kind === undefined) throw invalidParameter(`${label} needs a ResourceType.`);
     return { kind, inst, label };
   }
@@ -120,7 +125,8 @@ export function applyProcessor(base: VcpuSettings, rasd: Rasd, pcpus: number): V
   if (pcpus > 0 && max > pcpus) throw invalidParameter(`${label}: VirtualQuantity ${max} is more than the host's ${pcpus} CPUs.`);
   if (!(atStartup >= 1 && atStartup <= max)) throw invalidParameter(`${label}: Reservation must be between 1 and VirtualQuantity (${max}).`);
   const params: Record<string, string> = { ...base.params };
-  if (weight !== undefined) {
+  // The weight shown when none is set is the scheduler's default: sending it back changes nothing.
+  if (weight !== undefined && !(weight === DEFAULT_WEIGHT && base.params['weight'] === undefined)) {
     if (weight < 1 || weight > 65535) throw invalidParameter(`${label}: Weight must be between 1 and 65535.`);
     params['weight'] = String(weight);
   }

@@ -1,4 +1,4 @@
-// AddResourceSettings and RemoveResourceSettings (DSP1041 §8.1, §8.3): disks, CD/DVD drives
+// AddResourceSettings and RemoveResourceSettings (DSP1041 §8): disks, CD/DVD drives
 // and network interfaces of an existing VM. A VM has exactly one processor and one memory
 // setting, so those are modified, never added or removed (6 Incompatible Parameters).
 // A halted VM takes and loses devices freely; a running one gets new devices plugged in
@@ -17,7 +17,8 @@ import {
   incompatible, invalidParameter, invalidState, isPath, keyOf, missingParameter, result, VSMS_RC, XenSteps,
 } from './management-methods-common.js';
 import { rasdsOf, type MethodEnv } from './management-methods-define.js';
-import { createDevices, modelReader, ownedVdis, planDevices, usedPositions } from './management-methods-devices.js';
+import { createDevices, planDevices, usedPositions } from './management-methods-devices.js';
+import { modelReader, ownedVdis } from './management-methods-owned.js';
 import { settingOf, vmOfSettingsPath, type SettingTarget } from './management-methods-targets.js';
 
 const CLASS_OF: Readonly<Record<SettingTarget['kind'], string>> = {

@@ -4,7 +4,7 @@
 // A reference that names nothing answers 4 (Invalid Parameter), as any bad value does.
 import type { ObjectPathLike } from '../../cim/types.js';
 import type { XenModel } from '../../xenapi/model.js';
-import { bool, refs, str, type XenRecord } from '../../xenapi/values.js';
+import { bool, str, type XenRecord } from '../../xenapi/values.js';
 import { guestByUuid, localId, VM_CLASS } from '../ids.js';
 import { guestVifByUuid } from '../ethernet-port/networks.js';
 import { guestVbdByUuid } from '../storage/records.js';
@@ -109,23 +109,4 @@ export function settingOf(model: XenModel, instanceID: string | undefined, what:
     if (vif && vif.vmUuid === vm.uuid && vifRef !== undefined) return { kind: 'vif', vm, instanceId: instanceID, ref: vifRef, record: vif.vif };
   }
   throw invalidParameter(`${what}: InstanceID ${instanceID ?? '(none)'} names no resource setting of this host.`);
-}
-
-/** The VM's VBD records in the model. */
-export function vbdsOf(model: XenModel, vm: XenRecord): [string, XenRecord][] {
-  const out: [string, XenRecord][] = [];
-  for (const ref of refs(vm, 'VBDs')) {
-    const vbd = model.get('VBD', ref);
-    if (vbd) out.push([ref, vbd]);
-  }
-  return out;
-}
-
-export function vifsOf(model: XenModel, vm: XenRecord): [string, XenRecord][] {
-  const out: [string, XenRecord][] = [];
-  for (const ref of refs(vm, 'VIFs')) {
-    const vif = model.get('VIF', ref);
-    if (vif) out.push([ref, vif]);
-  }
-  return out;
 }
