@@ -144,3 +144,39 @@ t.test('Create and Delete are refused with ActionNotSupported, pointing at the m
   }
   t.ok((await vmsNow()).has([...(await vmsNow())].find(([, v]) => v['uuid'] === vm['uuid'])![0]), 'the VM is still there');
 });
+
+t.test('Put on resource settings: memory and processors through XenAPI, with its rules', async (t) => {
+  const MEM_URI = 'http://schemas.citrix.com/wbem/wscim/1/cim-schema/2/Xen_MemorySettingData';
+  const CPU_URI = 'http://schemas.citrix.com/wbem/wscim/1/cim-schema/2/Xen_ProcessorSettingData';
+  const put = (uri: string, cls: string, id: string, inner: string, creds: Credentials = ROOT) =>
+    post(stack.endpoint, envelope({ action: PUT, resourceUri: uri, selectors: { InstanceID: id }, body: `<p:${cls} xmlns:p="${uri}">${inner}</p:${cls}>` }), creds);
+  const halted = await byState('Halted');
+  const uuid = field(halted, 'uuid');
+  const mem = await put(MEM_URI, 'Xen_MemorySettingData', `Xen:${uuid}/Memory`, '<p:VirtualQuantity>3072</p:VirtualQuantity><p:Limit>3072</p:Limit><p:Reservation>2048</p:Reservation>');
+  t.equal(mem.status, 200, mem.text.slice(-400));
+  t.equal(prop(bodyOf(mem)!, 'VirtualQuantity'), '3072');
+  const rec = [...(await vmsNow()).values()].find((v) => v['uuid'] === uuid)!;
+  t.equal(rec['memory_static_max'], String(3072 * 2 ** 20), 'static_max in bytes');
+  t.equal(rec['memory_dynamic_max'], String(3072 * 2 ** 20));
+  t.equal(rec['memory_dynamic_min'], String(2048 * 2 ** 20));
+  const cpu = await put(CPU_URI, 'Xen_ProcessorSettingData', `Xen:${uuid}/Processor`, '<p:VirtualQuantity>4</p:VirtualQuantity><p:Reservation>2</p:Reservation>');
+  t.equal(cpu.status, 200, cpu.text.slice(-400));
+  const rec2 = [...(await vmsNow()).values()].find((v) => v['uuid'] === uuid)!;
+  t.equal(rec2['VCPUs_max'], '4');
+  t.equal(rec2['VCPUs_at_startup'], '2');
+
+  const bad = await put(MEM_URI, 'Xen_MemorySettingData', `Xen:${uuid}/Memory`, '<p:Reservation>8192</p:Reservation>');
+  t.equal(faultOf(bad)?.subcode, 'wxf:InvalidRepresentation', 'a minimum above the maximum breaks the memory constraints');
+  const running = await byState('Running');
+  const ruuid = field(running, 'uuid');
+  const live = await put(MEM_URI, 'Xen_MemorySettingData', `Xen:${ruuid}/Memory`, `<p:VirtualQuantity>${Math.ceil(Number(running['memory_static_max']) / 2 ** 20) + 1024}</p:VirtualQuantity>`);
+  t.equal(faultOf(live)?.subcode, 'wxf:InvalidRepresentation', 'static memory of a running VM cannot change');
+  t.match(faultOf(live)?.reason, /while the VM runs/);
+  const denied = await put(CPU_URI, 'Xen_ProcessorSettingData', `Xen:${uuid}/Processor`, '<p:VirtualQuantity>1</p:VirtualQuantity><p:Reservation>1</p:Reservation>', MONITOR);
+  t.equal(faultOf(denied)?.subcode, 'wsman:AccessDenied');
+  const ro = await put(CPU_URI, 'Xen_ProcessorSettingData', `Xen:${uuid}/Processor`, '<p:ResourceType>4</p:ResourceType>');
+  t.equal(faultOf(ro)?.subcode, 'wxf:InvalidRepresentation', 'ResourceType is not writable');
+  const rec3 = [...(await vmsNow()).values()].find((v) => v['uuid'] === uuid)!;
+  t.equal(rec3['VCPUs_max'], '4', 'the refused Puts changed nothing');
+  t.equal(rec3['memory_dynamic_min'], String(2048 * 2 ** 20));
+});

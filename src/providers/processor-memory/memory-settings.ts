@@ -3,6 +3,8 @@
 import type { CimValue } from '../../cim/types.js';
 import type { XenModel } from '../../xenapi/model.js';
 import { int, str, type XenRecord } from '../../xenapi/values.js';
+import type { ProviderServices } from '../services.js';
+import { MEMORY_WRITABLE, putResourceSetting } from '../system-virtualization/rasd-put.js';
 import { classSpec } from '../class-spec.js';
 import { guestByUuid, guests, hostOfVm, instanceId, localId } from '../ids.js';
 import { CIMV2 } from '../instances.js';
@@ -26,7 +28,7 @@ function vmOf(id: string): string | undefined {
   return uuid !== undefined && uuid !== '' && !uuid.includes('/') ? uuid : undefined;
 }
 
-export function memorySettingsSpec(model: XenModel) {
+export function memorySettingsSpec(model: XenModel, services: ProviderServices) {
   return classSpec<XenRecord>({
     className: MEMORY_RASD_CLASS,
     namespace: CIMV2,
@@ -45,6 +47,8 @@ export function memorySettingsSpec(model: XenModel) {
     extraDeps: (r) => [model.get('VM_metrics', str(r, 'metrics')), model.get('host_metrics', str(r, 'metrics'))],
     keys: (id) => [{ name: 'InstanceID', value: instanceId(id) }],
     idFromKeys: (k) => localId(k.get('instanceid')),
+    writable: MEMORY_WRITABLE,
+    modify: putResourceSetting(model, services, MEMORY_RASD_CLASS),
     properties: (id, record) => {
       const p = parsePoint(MEMORY_POOL, MEMORY_POINTS, id);
       return p === undefined ? guestProperties(model, record) : pointValues(model, p.pool, p.point, record);

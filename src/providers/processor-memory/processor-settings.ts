@@ -3,6 +3,8 @@
 import type { CimValue } from '../../cim/types.js';
 import type { XenModel } from '../../xenapi/model.js';
 import { int, map, str, type XenRecord } from '../../xenapi/values.js';
+import type { ProviderServices } from '../services.js';
+import { PROCESSOR_WRITABLE, putResourceSetting } from '../system-virtualization/rasd-put.js';
 import { classSpec } from '../class-spec.js';
 import { guestByUuid, guests, hostOfVm, instanceId, localId } from '../ids.js';
 import { CIMV2 } from '../instances.js';
@@ -28,7 +30,7 @@ function vmOf(id: string): string | undefined {
   return uuid !== undefined && uuid !== '' && !uuid.includes('/') ? uuid : undefined;
 }
 
-export function processorSettingsSpec(model: XenModel, index: ResourceIndex) {
+export function processorSettingsSpec(model: XenModel, index: ResourceIndex, services: ProviderServices) {
   return classSpec<XenRecord>({
     className: PROCESSOR_RASD_CLASS,
     namespace: CIMV2,
@@ -46,6 +48,8 @@ export function processorSettingsSpec(model: XenModel, index: ResourceIndex) {
     extraDeps: () => [index.cpusByHost()],
     keys: (id) => [{ name: 'InstanceID', value: instanceId(id) }],
     idFromKeys: (k) => localId(k.get('instanceid')),
+    writable: PROCESSOR_WRITABLE,
+    modify: putResourceSetting(model, services, PROCESSOR_RASD_CLASS),
     properties: (id, record) => {
       const p = parsePoint(PROCESSOR_POOL, PROCESSOR_POINTS, id);
       return p === undefined ? guestProperties(model, record) : pointValues(model, index, p.pool, p.point, record);

@@ -2,6 +2,7 @@
 // memory pool (with their allocation capabilities through pools.ts) and its physical CPUs;
 // per guest its processor and memory settings; per guest with a domain its virtual CPUs and
 // memory; and the associations that tie them to VMs, settings, pools and hosts.
+import type { ProviderServices } from '../services.js';
 import type { XenClass, XenModel } from '../../xenapi/model.js';
 import type { Pair } from '../association-table.js';
 import { guests, HOST_CLASS, hostOfVm, hosts, VM_CLASS } from '../ids.js';
@@ -22,7 +23,7 @@ function link(association: string, a: readonly [string, string], b: readonly [st
   return { association, row: { ends: [end(a[0], a[1]), end(b[0], b[1])], dependsOn, pairs } };
 }
 
-export function processorMemory(model: XenModel): ProfileParts {
+export function processorMemory(model: XenModel, services: ProviderServices): ProfileParts {
   const index = resourceIndex(model);
   const processorPoolOf = (hostUuid: string): string => poolId(PROCESSOR_POOL, hostUuid);
   const memoryPoolOf = (hostUuid: string): string => poolId(MEMORY_POOL, hostUuid);
@@ -97,8 +98,8 @@ export function processorMemory(model: XenModel): ProfileParts {
     specs: [
       processorPoolSpec(model, index),
       memoryPoolSpec(model),
-      processorSettingsSpec(model, index),
-      memorySettingsSpec(model),
+      processorSettingsSpec(model, index, services),
+      memorySettingsSpec(model, services),
       processorSpec(model, index),
       memorySpec(model, index),
       hostProcessorSpec(model, index),

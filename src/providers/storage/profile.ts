@@ -6,6 +6,7 @@ import { str } from '../../xenapi/values.js';
 import type { Pair } from '../association-table.js';
 import { HOST_CLASS, VM_CLASS } from '../ids.js';
 import { CIMV2 } from '../instances.js';
+import type { ProviderServices } from '../services.js';
 import type { ProfileParts } from '../profile.js';
 import { VSSD_CLASS } from '../virtual-system/settings.js';
 import { diskImageSpec } from './disk-image.js';
@@ -20,7 +21,7 @@ const end = (role: string, className: string) => ({ role, namespace: CIMV2, clas
 const VBD_DEPS = ['VBD', 'VM'] as const;
 const POOL_DEPS = ['VBD', 'VM', 'VDI', 'SR'] as const;
 
-export function storage(model: XenModel): ProfileParts {
+export function storage(model: XenModel, services: ProviderServices): ProfileParts {
   /** [vm uuid, vbd uuid] of the guests' VBDs of these kinds */
   const vmToVbd = (kinds: readonly VbdKind[]) => (): Pair[] => guestVbds(model, kinds).map((v) => [v.vmUuid, v.uuid]);
   const sameVbd = (kinds: readonly VbdKind[]) => (): Pair[] => guestVbds(model, kinds).map((v) => [v.uuid, v.uuid]);
@@ -48,7 +49,7 @@ export function storage(model: XenModel): ProfileParts {
   const PLACEMENT_DEPS = ['SR', 'PBD', 'host', 'pool'] as const;
   return {
     name: 'storage',
-    specs: [storagePoolSpec(model), diskImageSpec(model), diskSpec(model), cdromSpec(model), diskSettingDataSpec(model)],
+    specs: [storagePoolSpec(model), diskImageSpec(model), diskSpec(model), cdromSpec(model), diskSettingDataSpec(model, services)],
     links: [
       { association: 'Xen_SystemDevice', row: { ends: [end('GroupComponent', VM_CLASS), end('PartComponent', DISK_CLASS)], dependsOn: VBD_DEPS, pairs: vmToVbd(['Disk']) } },
       { association: 'Xen_SystemDevice', row: { ends: [end('GroupComponent', VM_CLASS), end('PartComponent', CDROM_CLASS)], dependsOn: VBD_DEPS, pairs: vmToVbd(['CD']) } },

@@ -2,6 +2,8 @@
 // holds (the VDI as a Xen_DiskImage path), how large, from which pool (the SR), with what access.
 import type { XenModel } from '../../xenapi/model.js';
 import { bool, str, type XenRecord } from '../../xenapi/values.js';
+import type { ProviderServices } from '../services.js';
+import { DISK_WRITABLE, putResourceSetting } from '../system-virtualization/rasd-put.js';
 import { classSpec } from '../class-spec.js';
 import { splitLocal } from '../devices.js';
 import { instanceId } from '../ids.js';
@@ -19,7 +21,7 @@ export function diskImagePath(model: XenModel, vdi: XenRecord): string | undefin
   return keys ? wbemPath(CIMV2, DISK_IMAGE_CLASS, keys) : undefined;
 }
 
-export function diskSettingDataSpec(model: XenModel) {
+export function diskSettingDataSpec(model: XenModel, services: ProviderServices) {
   const vmUuidOf = (uuid: string): string => guestVbdByUuid(model, uuid, KINDS)?.vmUuid ?? '';
   return classSpec<XenRecord>({
     className: DISK_RASD_CLASS,
@@ -27,6 +29,8 @@ export function diskSettingDataSpec(model: XenModel) {
     dependsOn: ['VBD', 'VM'],
     ids: () => guestVbds(model, KINDS).map((v) => v.uuid),
     source: (uuid) => guestVbdByUuid(model, uuid, KINDS)?.vbd,
+    writable: DISK_WRITABLE,
+    modify: putResourceSetting(model, services, DISK_RASD_CLASS, (uuid) => `${vmUuidOf(uuid)}/${uuid}`),
     extraDeps: (vbd) => {
       const vdi = vdiOf(model, vbd);
       return [vdi, ...srDeps(model, vdi ? model.get('SR', str(vdi, 'SR')) : undefined)];
