@@ -9,7 +9,8 @@ import { defaultSchemaDir, loadSchemaDir } from './cim/schema-registry.js';
 import type { GatewayConfig } from './config.js';
 import { registerHealthRoute } from './http/health-route.js';
 import { registerSoapBody } from './http/soap-body.js';
-import { registerWsmanRoute } from './http/wsman-route.js';
+import { registerAnonymousIdentify, registerWsmanRoute } from './http/wsman-route.js';
+import { DEFAULT_THROTTLE, LoginThrottle } from './http/login-throttle.js';
 import { createProviders } from './providers/catalog.js';
 import { JobRegistry } from './providers/jobs/registry.js';
 import type { ProviderServices } from './providers/services.js';
@@ -33,10 +34,15 @@ export interface GatewayOptions {
   /** Fastify logger setting: false in tests, a pino config in main */
   readonly logger: boolean | Record<string, unknown>;
   readonly schemaDir?: string;
+  /** certificate and key of the HTTPS front end; without them there is none */
+  readonly tls?: { readonly cert: string; readonly key: string };
 }
 
 export interface Gateway {
+  /** the plain HTTP front end */
   readonly app: FastifyInstance;
+  /** the HTTPS front end, when TLS material was given */
+  readonly httpsApp: FastifyInstance | undefined;
   readonly model: XenModel;
   readonly contexts: EnumerationContexts;
   readonly logins: LoginCache;
@@ -49,14 +55,18 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
   const client = new XenApiClient(config.xapiUrl, { timeoutMs: config.xapiTimeoutMs, insecureTls: config.xapiInsecureTls });
   const service = new XenSession(client, config.xapiUser, config.xapiPassword, ORIGINATOR);
   const model = new XenModel();
-  const app = Fastify({
+  const fastifyOptions = {
     logger: options.logger,
     bodyLimit: config.bodyLimit,
     return503OnClosing: true,
     // One compact access line per request (wsman-route.ts) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    forceCloseConnections: 'idle',
-  });
+    forceCloseConnections: 'idle' as const,
+    // Keep-alive: polling managers reuse connections; idle ones are closed after this.
+    keepAliveTimeout: 65_000,
+  };
+  const app = Fastify(fastifyOptions);
+  const httpsApp = options.tls ? Fastify({ ...fastifyOptions, https: { cert: options.tls.cert, key: options.tls.key } }) : undefined;
   const log: FastifyBaseLogger = app.log;
   const feed = new EventFeed(service, model, {
     eventTimeoutS: config.eventTimeoutS,
@@ -71,6 +81,7 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
     await service.logout();
     client.close();
     await app.close();
+    await httpsApp?.close();
     throw err;
   }
 
@@ -91,37 +102,48 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
   const deps: WsmanDeps = {
     cimom,
     contexts,
-    product: productInfo(model),
+    product: productInfo(model, securityProfiles(config, options.tls !== undefined)),
     limits: { defaultMaxEnvelopeSize: config.defaultMaxEnvelopeSize, maxElementsCap: config.maxElementsCap },
   };
 
-  registerSoapBody(app, { bodyLimit: config.bodyLimit });
-  registerWsmanRoute(app, {
-    deps,
-    authenticator: {
-      authenticate: async (user, password, remoteAddress): Promise<Principal | undefined> => {
-        const session = await logins.login(user, password);
-        if (!session) return undefined;
-        const renewXenSession = async (): Promise<string | undefined> => (await logins.relogin(user, password))?.sessionRef;
-        return { user: session.user, authType: 'basic', remoteAddress, xenSession: session.sessionRef, renewXenSession };
-      },
+  const authenticator = {
+    authenticate: async (user: string, password: string, remoteAddress: string): Promise<Principal | undefined> => {
+      const session = await logins.login(user, password);
+      if (!session) return undefined;
+      const renewXenSession = async (): Promise<string | undefined> => (await logins.relogin(user, password))?.sessionRef;
+      return { user: session.user, authType: 'basic', remoteAddress, xenSession: session.sessionRef, renewXenSession };
     },
-    xmlLimits: DEFAULT_XML_LIMITS,
-    anonymousBodyLimit: 16 * 1024,
-    paths: ['/wsman', '/wsman/'],
-  });
-  registerHealthRoute(app, model);
+  };
+  const throttle = new LoginThrottle({ ...DEFAULT_THROTTLE, slowAfter: config.loginSlowAfter, lockAfter: config.loginLockAfter, lockMs: config.loginLockMs });
+  const frontEnd = (f: FastifyInstance, secure: boolean): void => {
+    registerSoapBody(f, { bodyLimit: config.bodyLimit });
+    registerWsmanRoute(f, {
+      deps,
+      authenticator,
+      xmlLimits: DEFAULT_XML_LIMITS,
+      anonymousBodyLimit: 16 * 1024,
+      paths: ['/wsman', '/wsman/'],
+      throttle,
+      refuseBasic: !secure && config.refuseBasicOverHttp,
+    });
+    registerAnonymousIdentify(f, deps);
+    registerHealthRoute(f, model);
+  };
+  frontEnd(app, false);
+  if (httpsApp) frontEnd(httpsApp, true);
 
   let closed = false;
   return {
     app,
+    httpsApp,
     model,
     contexts,
     logins,
     close: async () => {
       if (closed) return;
       closed = true;
-      await app.close();
+      // Stop accepting and let requests in flight finish, then release everything behind them.
+      await Promise.all([app.close(), httpsApp?.close()]);
       contexts.clear();
       jobs.close();
       await feed.stop();
@@ -133,7 +155,16 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
   };
 }
 
-function productInfo(model: XenModel): ProductInfo {
+/** DSP0226 §6.3 security profiles: what the listeners accept. */
+function securityProfiles(config: GatewayConfig, tls: boolean): string[] {
+  const base = 'http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/';
+  const out: string[] = [];
+  if (tls && config.httpsPort !== undefined) out.push(`${base}https/basic`);
+  if (config.httpPort !== undefined && !config.refuseBasicOverHttp) out.push(`${base}http/basic`);
+  return out;
+}
+
+function productInfo(model: XenModel, profiles: readonly string[]): ProductInfo {
   return {
     vendor: PRODUCT_NAME,
     version: PRODUCT_VERSION,
@@ -144,6 +175,6 @@ function productInfo(model: XenModel): ProductInfo {
       const api = `XenAPI ${str(host, 'API_version_major')}.${str(host, 'API_version_minor')}`;
       return sw['product_brand'] ? `${api}; ${sw['product_brand']} ${sw['product_version'] ?? ''}`.trim() : api;
     },
-    securityProfiles: ['http://schemas.dmtf.org/wbem/wsman/1/wsman/secprofile/http/basic'],
+    securityProfiles: profiles,
   };
 }

@@ -3,8 +3,19 @@ import { parseArgs } from 'node:util';
 
 export interface GatewayConfig {
   readonly host: string;
-  /** 0 picks a free port */
-  readonly httpPort: number;
+  /** 0 picks a free port; undefined: no plain HTTP listener */
+  readonly httpPort: number | undefined;
+  /** 0 picks a free port; undefined: no HTTPS listener */
+  readonly httpsPort: number | undefined;
+  /** certificate and key files; without them a self-signed pair is made in dataDir */
+  readonly tlsCert: string | undefined;
+  readonly tlsKey: string | undefined;
+  readonly dataDir: string;
+  /** refuse Basic credentials on the plain HTTP listener */
+  readonly refuseBasicOverHttp: boolean;
+  readonly loginSlowAfter: number;
+  readonly loginLockAfter: number;
+  readonly loginLockMs: number;
   /** a real or external xapi; undefined starts the embedded simulator */
   readonly xapiUrl: string | undefined;
   readonly xapiUser: string;
@@ -42,7 +53,15 @@ interface OptionSpec {
 
 export const OPTIONS = {
   host: { env: 'WSMAN_HOST', default: '127.0.0.1', help: 'address to listen on' },
-  'http-port': { env: 'WSMAN_HTTP_PORT', default: '5985', help: 'HTTP port for /wsman (0 picks a free port)' },
+  'http-port': { env: 'WSMAN_HTTP_PORT', default: '5985', help: 'HTTP port for /wsman (0 picks a free port, "off" for none)' },
+  'https-port': { env: 'WSMAN_HTTPS_PORT', default: '5986', help: 'HTTPS port for /wsman (0 picks a free port, "off" for none)' },
+  'tls-cert': { env: 'WSMAN_TLS_CERT', help: 'PEM certificate (chain) for HTTPS [default: a self-signed one made once in --data-dir]' },
+  'tls-key': { env: 'WSMAN_TLS_KEY', help: 'PEM private key for --tls-cert' },
+  'data-dir': { env: 'WSMAN_DATA_DIR', default: 'data', help: 'folder for the generated self-signed certificate' },
+  'basic-over-http': { env: 'WSMAN_BASIC_OVER_HTTP', help: 'allow or refuse Basic credentials on plain HTTP [default: refuse unless --host is a loopback address]' },
+  'login-slow-after': { env: 'WSMAN_LOGIN_SLOW_AFTER', default: '5', help: 'failed logins from one address before its attempts are slowed' },
+  'login-lock-after': { env: 'WSMAN_LOGIN_LOCK_AFTER', default: '20', help: 'failed logins from one address before it is refused for --login-lock' },
+  'login-lock': { env: 'WSMAN_LOGIN_LOCK_MS', default: '300000', help: 'how long a locked-out address is refused, in ms' },
   'xapi-url': { env: 'XAPI_URL', help: 'URL of a real or external xapi, e.g. https://xs01 (default: start the embedded simulator)' },
   'xapi-user': { env: 'XAPI_USER', default: 'root', help: 'user of the service session that feeds the cache' },
   'xapi-password': { env: 'XAPI_PASSWORD', default: 'xenroot', help: "its password (the simulator's root password by default)" },
@@ -109,10 +128,28 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Gat
   if (xapiUrl !== undefined && !/^https?:\/\/[^/]+/.test(xapiUrl)) throw new ConfigError(`--xapi-url must be an http:// or https:// URL, not "${xapiUrl}"`);
   const xapiPassword = get('xapi-password');
   const enumTtl = num('enum-ttl', 1000);
+  const port = (name: OptionName): number | undefined => ((get(name) ?? '').toLowerCase() === 'off' ? undefined : num(name, 0, 65535));
+  const host = get('host') ?? '127.0.0.1';
+  const basic = (get('basic-over-http') ?? (isLoopback(host) ? 'allow' : 'refuse')).toLowerCase();
+  if (basic !== 'allow' && basic !== 'refuse') throw new ConfigError(`--basic-over-http must be allow or refuse, not "${basic}"`);
+  const tlsCert = get('tls-cert');
+  const tlsKey = get('tls-key');
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) throw new ConfigError('--tls-cert and --tls-key go together');
+  const httpPort = port('http-port');
+  const httpsPort = port('https-port');
+  if (httpPort === undefined && httpsPort === undefined) throw new ConfigError('at least one of --http-port and --https-port must be on');
   return {
     help: values['help'] === true,
-    host: get('host') ?? '127.0.0.1',
-    httpPort: num('http-port', 0, 65535),
+    host,
+    httpPort,
+    httpsPort,
+    tlsCert,
+    tlsKey,
+    dataDir: get('data-dir') ?? 'data',
+    refuseBasicOverHttp: basic === 'refuse',
+    loginSlowAfter: num('login-slow-after', 1),
+    loginLockAfter: num('login-lock-after', 1),
+    loginLockMs: num('login-lock', 1000),
     xapiUrl,
     xapiUser: get('xapi-user') ?? 'root',
     xapiPassword: xapiPassword ?? 'xenroot',
@@ -133,4 +170,9 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Gat
     jobWaitMs: num('job-wait', 0, 600_000),
     jobRetentionMs: num('job-retention', 1000),
   };
+}
+
+/** Whether binding here keeps traffic on this machine (Basic over HTTP is then harmless). */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }

@@ -1,6 +1,8 @@
 // Process entry: configuration, the embedded simulator when no xapi is given, the gateway,
 // the `listening` line, and a clean stop on SIGTERM/SIGINT. The only file that touches process.
+import type { FastifyInstance } from 'fastify';
 import { createGateway, PRODUCT_NAME, PRODUCT_VERSION } from './app.js';
+import { pairFromFiles, selfSignedInDir, type TlsPair } from './http/self-signed.js';
 import { ConfigError, loadConfig, usage } from './config.js';
 import { parseUsers } from './sim/cli.js';
 import { DEFAULT_SIM_USERS, startSimulator, type Simulator } from './sim/simulator.js';
@@ -41,35 +43,58 @@ async function main(): Promise<number> {
     xapiUrl = sim.url;
   }
   const logger = config.logLevel === 'silent' ? false : { level: config.logLevel };
+  let tls: TlsPair | undefined;
+  if (config.httpsPort !== undefined) {
+    try {
+      tls = config.tlsCert && config.tlsKey ? pairFromFiles(config.tlsCert, config.tlsKey) : selfSignedInDir(config.dataDir);
+    } catch (err) {
+      await sim?.close();
+      process.stderr.write(`error: cannot load the TLS certificate and key: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 1;
+    }
+  }
   let gateway;
   try {
-    gateway = await createGateway({ ...config, ...service, xapiUrl }, { logger });
+    gateway = await createGateway({ ...config, ...service, xapiUrl }, { logger, ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}) });
   } catch (err) {
     await sim?.close();
     process.stderr.write(`error: cannot load the model from XenAPI at ${xapiUrl}: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const endpoints: string[] = [];
+  const listen = async (app: FastifyInstance | undefined, port: number | undefined, scheme: string): Promise<number | undefined> => {
+    if (!app || port === undefined) return undefined;
+    await app.listen({ host: config.host, port });
+    const address = app.server.address();
+    const actual = typeof address === 'object' && address ? address.port : port;
+    endpoints.push(`${scheme}://${host}:${actual}/wsman`);
+    return actual;
+  };
+  let httpPort: number | undefined;
+  let httpsPort: number | undefined;
   try {
-    await gateway.app.listen({ host: config.host, port: config.httpPort });
+    httpPort = await listen(gateway.app, config.httpPort, 'http');
+    httpsPort = await listen(gateway.httpsApp, config.httpsPort, 'https');
   } catch (err) {
     await gateway.close();
     await sim?.close();
-    process.stderr.write(`error: cannot listen on ${config.host}:${config.httpPort}: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`error: cannot listen on ${config.host}: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
-  const address = gateway.app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.httpPort;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const endpoint = `http://${host}:${port}/wsman`;
 
-  const lines = [`listening ${endpoint}`];
+  const lines = [`listening ${endpoints.join(' ')}`];
+  if (tls) lines.push(`TLS certificate${tls.created ? ' (self-signed, made now in ' + config.dataDir + ')' : config.tlsCert ? '' : ' (self-signed, from ' + config.dataDir + ')'}: SHA-256 fingerprint ${tls.fingerprint}`);
+  if (httpPort !== undefined && config.refuseBasicOverHttp) lines.push(`Basic credentials are refused on plain HTTP (port ${httpPort}); use HTTPS, or --basic-over-http allow`);
   if (sim) {
     lines.push(`XenAPI: embedded simulator at ${sim.url} with ${config.simVms} guest VMs`);
     for (const u of sim.users) lines.push(`  user ${u.name}, password ${u.password} (${u.role})`);
     const first = sim.users[0];
     if (first) {
       lines.push('Try it with openwsman\'s wsman client:');
-      lines.push(`  wsman enumerate http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ComputerSystem -h ${config.host} -P ${port} -u ${first.name} -p ${first.password} --non-interactive`);
+      const cs = 'http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ComputerSystem';
+      if (httpPort !== undefined && !config.refuseBasicOverHttp) lines.push(`  wsman enumerate ${cs} -h ${config.host} -P ${httpPort} -u ${first.name} -p ${first.password} --non-interactive`);
+      if (httpsPort !== undefined) lines.push(`  wsman enumerate ${cs} -h ${config.host} -P ${httpsPort} -u ${first.name} -p ${first.password} --non-interactive --https -V -v`);
     }
   } else {
     lines.push(`XenAPI: ${xapiUrl} (service session as ${service.xapiUser}); clients log in with their own XenAPI credentials`);

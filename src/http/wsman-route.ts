@@ -6,9 +6,10 @@ import type { Principal } from '../cim/operation-context.js';
 import { WsmanFault } from '../soap/faults.js';
 import type { XmlLimits } from '../soap/xml.js';
 import type { WsmanDeps } from '../wsman/deps.js';
-import { dispatchWsman, faultOutcome } from '../wsman/dispatch.js';
+import { anonymousIdentify, dispatchWsman, faultOutcome } from '../wsman/dispatch.js';
 import { parseBasic, WWW_AUTHENTICATE, type Authenticator } from './auth.js';
 import { decodeBody, encodeReply, parseContentType, type Encoding } from './charset.js';
+import type { LoginThrottle } from './login-throttle.js';
 
 export interface WsmanRouteOptions {
   readonly deps: WsmanDeps;
@@ -17,6 +18,10 @@ export interface WsmanRouteOptions {
   /** largest body accepted from a caller without credentials (only Identify is served to them) */
   readonly anonymousBodyLimit: number;
   readonly paths: readonly string[];
+  /** slows and then refuses addresses that keep failing to log in */
+  readonly throttle: LoginThrottle;
+  /** plain HTTP front end that refuses Basic credentials (they would cross the network in clear) */
+  readonly refuseBasic: boolean;
 }
 
 const SOAP_TYPES = new Set(['application/soap+xml', 'text/xml']);
@@ -40,6 +45,19 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
       if (length > opts.anonymousBodyLimit) return void unauthorized(reply);
       return;
     }
+    if (opts.refuseBasic) {
+      // The password already crossed the network in clear; at least do not use it.
+      const fault = new WsmanFault('wsman:AccessDenied', { reason: 'Basic authentication over plain HTTP is refused by this service; use HTTPS (port 5986 by default).' });
+      const out = faultOutcome(fault, undefined, 'get');
+      if (out.kind === 'reply') return void send(reply, out.status, out.xml, 'utf-8');
+      return;
+    }
+    const verdict = opts.throttle.check(req.ip);
+    if (verdict.kind === 'locked') {
+      req.log.warn({ remote: req.ip }, 'login refused: too many failed logins from this address');
+      return void reply.code(401).header('WWW-Authenticate', WWW_AUTHENTICATE).header('Retry-After', String(verdict.retryAfterS)).header('Content-Length', '0').send();
+    }
+    if (verdict.delayMs > 0) await new Promise((r) => setTimeout(r, verdict.delayMs));
     let principal: Principal | undefined;
     try {
       principal = await opts.authenticator.authenticate(creds.user, creds.password, req.ip);
@@ -50,7 +68,12 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
       if (out.kind === 'reply') return void send(reply, out.status, out.xml, 'utf-8');
       return;
     }
-    if (!principal) return void unauthorized(reply);
+    if (!principal) {
+      opts.throttle.failure(req.ip);
+      req.log.info({ remote: req.ip }, 'login failed');
+      return void unauthorized(reply);
+    }
+    opts.throttle.success(req.ip);
     req.principal = principal;
   };
 
@@ -87,6 +110,16 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
   };
 
   for (const url of opts.paths) app.post(url, { onRequest: authenticate, onResponse: accessLog }, handler);
+}
+
+/**
+ * /wsman-anon/identify (DSP0226 R5.3-1/2: the anonymous endpoint): Identify without
+ * credentials, whatever the request carries, and without security profiles or back-end details.
+ */
+export function registerAnonymousIdentify(app: FastifyInstance, deps: WsmanDeps): void {
+  const answer = async (_req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => send(reply, 200, anonymousIdentify(deps), 'utf-8');
+  app.get('/wsman-anon/identify', answer);
+  app.post('/wsman-anon/identify', answer);
 }
 
 function send(reply: FastifyReply, status: number, xml: string, encoding: Encoding): FastifyReply {

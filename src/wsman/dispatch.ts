@@ -77,6 +77,11 @@ async function route(req: Exclude<WsmanRequest, { kind: 'identify' }>, ctx: Oper
   }
 }
 
+/** The answer to an unauthenticated Identify (DSP0226 R5.3-2's /wsman-anon, MS-WSMV's WSMANIDENTIFY). */
+export function anonymousIdentify(deps: WsmanDeps): string {
+  return encodeEnvelope({ ...handleIdentify(deps.product, false), relatesTo: undefined });
+}
+
 function reply(res: WsmanResponse, relatesTo: string | undefined): WsmanOutcome {
   return { kind: 'reply', status: 200, xml: encodeEnvelope({ ...res, relatesTo }) };
 }

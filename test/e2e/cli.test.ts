@@ -1,14 +1,20 @@
 // The commands a newcomer runs: the built gateway (`npm start`) and simulator (`npm run sim`)
 // as processes, their `listening` lines, options and environment, and a clean stop on signals.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { makeSelfSigned } from '../../src/http/self-signed.js';
 import { ACTIONS, bodyOf, CS_URI, XEN_CS_URI, enumerateAll, envelope, identifyEnvelope, NS, findOne, post, prop, ROOT } from '../helpers/wsman-client.js';
 
 const ROOT_DIR = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = `${ROOT_DIR}dist/main.js`;
 const SIM = `${ROOT_DIR}dist/sim/main.js`;
+const DATA_DIR = mkdtempSync(join(tmpdir(), 'wsman-cli-'));
 
 interface Running {
   readonly proc: ChildProcessWithoutNullStreams;
@@ -18,14 +24,16 @@ interface Running {
 
 function start(script: string, args: string[], env: Record<string, string> = {}): Promise<Running> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [script, ...args], { cwd: ROOT_DIR, env: { ...process.env, LOG_LEVEL: 'silent', ...env } });
+    // A free HTTPS port and a private data folder, so that parallel runs never collide.
+    const extra = script === MAIN ? { WSMAN_HTTPS_PORT: '0', WSMAN_DATA_DIR: DATA_DIR } : {};
+    const proc = spawn(process.execPath, [script, ...args], { cwd: ROOT_DIR, env: { ...process.env, LOG_LEVEL: 'silent', ...extra, ...env } });
     let out = '';
     let err = '';
     const timer = setTimeout(() => reject(new Error(`no listening line within 20 s:\n${out}\n${err}`)), 20_000);
     proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
     proc.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /^listening (\S+)$/m.exec(out);
+      const m = /^listening (\S+)/m.exec(out);
       if (m?.[1]) {
         clearTimeout(timer);
         resolve({ proc, url: m[1], output: () => out });
@@ -47,7 +55,7 @@ function exitOf(proc: ChildProcessWithoutNullStreams): Promise<number | null> {
 
 function runToEnd(script: string, args: string[]): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const proc = spawn(process.execPath, [script, ...args], { cwd: ROOT_DIR });
+    const proc = spawn(process.execPath, [script, ...args], { cwd: ROOT_DIR, env: { ...process.env, WSMAN_HTTPS_PORT: '0', WSMAN_DATA_DIR: DATA_DIR } });
     let out = '';
     let err = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -160,3 +168,66 @@ t.test('the response header of a served request names the gateway endpoint as an
   const r = await post(gw.url, envelope({ action: ACTIONS.enumerate, resourceUri: CS_URI, body: '<wsen:Enumerate/>' }), ROOT);
   t.equal(findOne(r.xml, NS.WSA, 'To')?.text, 'http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous');
 });
+
+t.test('HTTPS next to HTTP: a self-signed pair made once in the data folder, reused, its fingerprint printed', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'wsman-tls-'));
+  const gw = await start(MAIN, ['--http-port', '0', '--https-port', '0', '--data-dir', dir, '--sim-vms', '1']);
+  const line = gw.output().split('\n').find((l) => l.startsWith('listening'))!;
+  const [, http, https] = line.split(' ');
+  t.match(http, /^http:\/\/127\.0\.0\.1:\d+\/wsman$/);
+  t.match(https, /^https:\/\/127\.0\.0\.1:\d+\/wsman$/);
+  const fp = /SHA-256 fingerprint ([0-9A-F:]{95})/.exec(gw.output())?.[1];
+  t.ok(fp, 'the fingerprint is printed');
+  const cert = readFileSync(join(dir, 'tls-cert.pem'), 'utf8');
+  t.equal(new X509Certificate(cert).fingerprint256, fp, 'it is the fingerprint of the certificate in the data folder');
+  t.equal(statSync(join(dir, 'tls-key.pem')).mode & 0o077, 0, 'the key is readable by its owner only');
+  const r = await httpsPost(https!, identifyEnvelope(), cert);
+  t.equal(r.status, 200, 'a client trusting that certificate talks HTTPS to the gateway');
+  t.match(r.body, /IdentifyResponse/);
+  const auth = await httpsPost(https!, identifyEnvelope(), cert, 'root:xenroot');
+  t.match(auth.body, /secprofile\/https\/basic/, 'an authenticated Identify lists the HTTPS profile');
+  gw.proc.kill('SIGTERM');
+  t.equal(await exitOf(gw.proc), 0);
+  const again = await start(MAIN, ['--http-port', 'off', '--https-port', '0', '--data-dir', dir, '--sim-vms', '1']);
+  t.match(again.output(), new RegExp(`fingerprint ${fp}`), 'the next start reuses the same pair');
+  t.match(again.url, /^https:/, '--http-port off leaves only HTTPS');
+  again.proc.kill('SIGTERM');
+  t.equal(await exitOf(again.proc), 0);
+});
+
+t.test('certificate and key from files; Basic refused on plain HTTP when asked', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'wsman-tls-'));
+  const pair = makeSelfSigned(['localhost', '127.0.0.1']);
+  writeFileSync(join(dir, 'c.pem'), pair.cert);
+  writeFileSync(join(dir, 'k.pem'), pair.key);
+  const gw = await start(MAIN, ['--http-port', '0', '--https-port', '0', '--tls-cert', join(dir, 'c.pem'), '--tls-key', join(dir, 'k.pem'), '--basic-over-http', 'refuse', '--sim-vms', '1']);
+  const [, http, https] = gw.output().split('\n').find((l) => l.startsWith('listening'))!.split(' ');
+  t.equal(new X509Certificate(pair.cert).fingerprint256, /fingerprint ([0-9A-F:]+)/.exec(gw.output())?.[1]);
+  const plain = await post(http!, envelope({ action: ACTIONS.enumerate, resourceUri: CS_URI, body: '<wsen:Enumerate/>' }), ROOT);
+  t.equal(plain.status, 500);
+  t.match(plain.text, /wsman:AccessDenied/);
+  t.match(plain.text, /HTTPS/);
+  const anon = await post(http!, identifyEnvelope(), undefined);
+  t.equal(anon.status, 200, 'Identify without credentials still works on plain HTTP');
+  const secure = await httpsPost(https!, envelope({ action: ACTIONS.enumerate, resourceUri: CS_URI, body: '<wsen:Enumerate/>' }), pair.cert, 'root:xenroot');
+  t.equal(secure.status, 200, 'and Basic works over HTTPS');
+  const bad = await runToEnd(MAIN, ['--http-port', '0', '--tls-cert', join(dir, 'c.pem')]);
+  t.equal(bad.code, 2, '--tls-cert without --tls-key is refused');
+  gw.proc.kill('SIGTERM');
+  t.equal(await exitOf(gw.proc), 0);
+});
+
+function httpsPost(url: string, body: string, ca: string, userpass?: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const headers: Record<string, string> = { 'Content-Type': 'application/soap+xml;charset=UTF-8' };
+    if (userpass) headers['Authorization'] = `Basic ${Buffer.from(userpass).toString('base64')}`;
+    const req = httpsRequest({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', ca, headers }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
