@@ -95,6 +95,7 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
   cimom.onAfterWrite(() => feed.barrier().catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not wait for the model after a write')));
   const contexts = new EnumerationContexts({
     maxContexts: config.maxContexts,
+    maxContextsPerUser: config.maxContextsPerUser,
     defaultTtlMs: config.enumerationTtlMs,
     maxTtlMs: config.enumerationMaxTtlMs,
   });
@@ -103,7 +104,7 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
     cimom,
     contexts,
     product: productInfo(model, securityProfiles(config, options.tls !== undefined)),
-    limits: { defaultMaxEnvelopeSize: config.defaultMaxEnvelopeSize, maxElementsCap: config.maxElementsCap },
+    limits: { defaultMaxEnvelopeSize: config.defaultMaxEnvelopeSize, maxElementsCap: config.maxElementsCap, maxOperationTimeoutMs: config.maxOperationTimeoutMs },
   };
 
   const authenticator = {

@@ -33,6 +33,8 @@ export interface GatewayConfig {
   readonly defaultMaxEnvelopeSize: number;
   readonly maxElementsCap: number;
   readonly maxContexts: number;
+  readonly maxContextsPerUser: number;
+  readonly maxOperationTimeoutMs: number;
   readonly enumerationTtlMs: number;
   readonly enumerationMaxTtlMs: number;
   readonly loginCacheMs: number;
@@ -74,6 +76,8 @@ export const OPTIONS = {
   'max-envelope-size': { env: 'WSMAN_MAX_ENVELOPE_SIZE', default: '512000', help: 'response size limit when a request sets no MaxEnvelopeSize, in bytes' },
   'max-elements': { env: 'WSMAN_MAX_ELEMENTS', default: '32000', help: 'most items in one Enumerate or Pull response' },
   'max-contexts': { env: 'WSMAN_MAX_CONTEXTS', default: '10000', help: 'most open enumeration contexts' },
+  'max-contexts-per-user': { env: 'WSMAN_MAX_CONTEXTS_PER_USER', default: '1000', help: 'most open enumeration contexts of one user' },
+  'max-operation-timeout': { env: 'WSMAN_MAX_OPERATION_TIMEOUT_MS', default: '3600000', help: 'longest OperationTimeout honoured, in ms (longer ones are capped)' },
   'enum-ttl': { env: 'WSMAN_ENUM_TTL_MS', default: '600000', help: 'idle lifetime of an enumeration context, in ms' },
   'login-cache': { env: 'WSMAN_LOGIN_CACHE_MS', default: '60000', help: 'how long a checked login is remembered, in ms' },
   'event-timeout': { env: 'XAPI_EVENT_TIMEOUT_S', default: '30', help: 'seconds one event.from call waits for changes' },
@@ -162,6 +166,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Gat
     defaultMaxEnvelopeSize: num('max-envelope-size', 8192),
     maxElementsCap: num('max-elements', 1),
     maxContexts: num('max-contexts', 1),
+    maxContextsPerUser: num('max-contexts-per-user', 1),
+    maxOperationTimeoutMs: num('max-operation-timeout', 1000, 2_000_000_000),
     enumerationTtlMs: enumTtl,
     enumerationMaxTtlMs: Math.max(enumTtl, 3_600_000),
     loginCacheMs: num('login-cache', 1000),

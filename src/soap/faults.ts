@@ -34,6 +34,7 @@ export const FAULT_TABLE = {
   'wsman:SchemaValidationError': wsman('Sender', 'The supplied SOAP violates the corresponding XML schema definition.'),
   'wsman:TimedOut': wsman('Receiver', 'The operation has timed out.'),
   'wsman:UnsupportedFeature': wsman('Sender', 'The specified feature is not supported.'),
+  'wsman:FragmentDialectNotSupported': wsman('Sender', 'The requested fragment filtering dialect or language is not supported.'),
   'wsen:InvalidEnumerationContext': wsen('Receiver', 'The supplied enumeration context is invalid.'),
   'wsen:TimedOut': wsen('Receiver', 'The enumerator has timed out and is no longer valid.'),
   'wsen:CannotProcessFilter': wsen('Sender', 'The requested filter could not be processed.'),

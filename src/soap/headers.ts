@@ -32,6 +32,7 @@ export interface Headers {
   readonly locale?: string;
   readonly dataLocale?: string;
   readonly fragmentTransfer?: string;
+  readonly fragmentDialect?: string | undefined;
   readonly requestTotalItemsCountEstimate: boolean;
   readonly requestEpr: boolean;
   /** header blocks we read and ignore (ReferenceParameters copied from ReplyTo would go here) */
@@ -91,9 +92,18 @@ export function decodeHeaders(blocks: readonly XmlElement[]): Headers {
         break;
       case key(NS.WSMAN, 'MaxEnvelopeSize'): h.maxEnvelopeSize = decodeMaxEnvelopeSize(el); break;
       case key(NS.WSMAN, 'OperationTimeout'): h.operationTimeoutMs = decodeOperationTimeout(el); break;
-      case key(NS.WSMAN, 'Locale'): h.locale = attr(el, 'lang', NS.XML) ?? ''; break;
-      case key(NS.MSWSMAN, 'DataLocale'): h.dataLocale = attr(el, 'lang', NS.XML) ?? ''; break;
-      case key(NS.WSMAN, 'FragmentTransfer'): h.fragmentTransfer = trimmedText(el); break;
+      case key(NS.WSMAN, 'Locale'):
+        h.locale = attr(el, 'lang', NS.XML) ?? '';
+        checkLocale(h.locale, isMustUnderstand(el), 'Locale');
+        break;
+      case key(NS.MSWSMAN, 'DataLocale'):
+        h.dataLocale = attr(el, 'lang', NS.XML) ?? '';
+        checkLocale(h.dataLocale, isMustUnderstand(el), 'DataLocale');
+        break;
+      case key(NS.WSMAN, 'FragmentTransfer'):
+        h.fragmentTransfer = trimmedText(el);
+        h.fragmentDialect = attr(el, 'Dialect');
+        break;
       case key(NS.WSMAN, 'RequestTotalItemsCountEstimate'): h.requestTotalItemsCountEstimate = true; break;
       case key(NS.WSMAN, 'RequestEPR'): h.requestEpr = true; break;
       default: break; // understood and ignored: FaultTo, From, SessionId, OperationID, SequenceId
@@ -118,14 +128,37 @@ export function decodeSelectorSet(el: XmlElement): Selector[] {
   return out;
 }
 
+/** Options this service acts on; a mustUnderstand OptionSet naming any other is refused (DSP0226 R6.4-3). */
+const KNOWN_OPTIONS = new Set<string>();
+
 function decodeOptionSet(el: XmlElement): Option[] {
   const out: Option[] = [];
+  const seen = new Set<string>();
+  const mustUnderstand = isMustUnderstand(el);
   for (const o of el.children) {
-    if (o.ns !== NS.WSMAN || o.name !== 'Option') continue;
+    if (o.ns !== NS.WSMAN || o.name !== 'Option') {
+      throw new WsmanFault('wsman:InvalidOptions', { detail: 'InvalidName', reason: `Unexpected element ${o.name.slice(0, 60)} in the OptionSet.` });
+    }
+    const name = attr(o, 'Name') ?? '';
+    if (name === '') throw new WsmanFault('wsman:InvalidOptions', { detail: 'InvalidName', reason: 'An Option has no Name.' });
+    if (seen.has(name.toLowerCase())) throw new WsmanFault('wsman:InvalidOptions', { detail: 'InvalidName', reason: `The option ${name.slice(0, 60)} is given twice.` });
+    seen.add(name.toLowerCase());
+    // DSP0226 §6.4: an Option marked MustComply must be honoured or refused, as must all of a mustUnderstand set.
+    const mustComply = /^(true|1)$/.test((attr(o, 'MustComply') ?? '').trim());
+    if ((mustUnderstand || mustComply) && !KNOWN_OPTIONS.has(name.toLowerCase())) {
+      throw new WsmanFault('wsman:InvalidOptions', { detail: 'NotSupported', reason: `The option ${name.slice(0, 60)} must be understood but is not supported.` });
+    }
     const type = attr(o, 'Type');
-    out.push({ name: attr(o, 'Name') ?? '', value: o.text, ...(type !== undefined ? { type } : {}) });
+    out.push({ name, value: o.text, ...(type !== undefined ? { type } : {}) });
   }
   return out;
+}
+
+/** Replies are in English; a client that insists on another language is told so (DSP0226 R6.3-2). */
+function checkLocale(lang: string, mustUnderstand: boolean, header: 'Locale' | 'DataLocale'): void {
+  if (mustUnderstand && lang !== '' && !/^en(-|$)/i.test(lang)) {
+    throw new WsmanFault('wsman:UnsupportedFeature', { detail: header, reason: `The ${header} ${lang.slice(0, 20)} is not supported; replies are in en-US.` });
+  }
 }
 
 function decodeMaxEnvelopeSize(el: XmlElement): number {

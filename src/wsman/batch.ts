@@ -33,28 +33,46 @@ export function fillBatch(
   ctx: OperationContext,
   deps: WsmanDeps,
   cursor: EnumerationCursor,
-  options: { maxElements: number; budget: number; mode: EnumerationMode; polymorphism: Polymorphism; properties: readonly string[] | undefined; transport: TransportInfo },
+  options: {
+    maxElements: number;
+    budget: number;
+    mode: EnumerationMode;
+    polymorphism: Polymorphism;
+    properties: readonly string[] | undefined;
+    transport: TransportInfo;
+    /** wsen:MaxCharacters: the most characters of items */
+    maxCharacters?: number;
+    /** wsen:MaxTime: stop gathering at this time (ms since the epoch) */
+    deadline?: number;
+  },
 ): Batch {
   const { cimom } = deps;
   let xml = '';
   let bytes = 0;
   let count = 0;
+  let chars = 0;
   while (count < options.maxElements) {
+    if (options.deadline !== undefined && Date.now() >= options.deadline) {
+      // WS-Enumeration §3.2: nothing gathered within MaxTime is wsen:TimedOut; the context stays valid.
+      if (count === 0) throw new WsmanFault('wsen:TimedOut', { reason: 'No items could be gathered within MaxTime; the enumeration context is still valid.' });
+      break;
+    }
     const mark = { segment: cursor.segment, position: cursor.position };
     const inst = cimom.next(ctx, cursor);
     if (!inst) break;
     const item = encodeItem(cimom, inst, cursor, options);
     const size = Buffer.byteLength(item) * options.transport.bytesPerChar;
-    if (bytes + size > options.budget) {
+    if (bytes + size > options.budget || (options.maxCharacters !== undefined && chars + item.length > options.maxCharacters)) {
       cursor.segment = mark.segment;
       cursor.position = mark.position;
       if (count === 0) {
-        throw new WsmanFault('wsman:EncodingLimit', { detail: 'MaxEnvelopeSize', reason: 'The next item does not fit within MaxEnvelopeSize.' });
+        throw new WsmanFault('wsman:EncodingLimit', { detail: 'MaxEnvelopeSize', reason: 'The next item does not fit within MaxEnvelopeSize (or MaxCharacters).' });
       }
       break;
     }
     xml += item;
     bytes += size;
+    chars += item.length;
     count++;
   }
   return { xml, count, done: cimom.isDone(cursor) };

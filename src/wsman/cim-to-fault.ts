@@ -2,7 +2,7 @@
 import type { CimError, KeyProblem, ValueProblem } from '../cim/errors.js';
 import { WsmanFault } from '../soap/faults.js';
 
-export type OperationKind = 'get' | 'put' | 'create' | 'delete' | 'enumerate' | 'pull' | 'release' | 'invoke';
+export type OperationKind = 'get' | 'put' | 'create' | 'delete' | 'enumerate' | 'pull' | 'release' | 'invoke' | 'renew' | 'getstatus';
 
 export function cimToFault(err: CimError, op: OperationKind): WsmanFault {
   const reason = err.message;

@@ -6,7 +6,7 @@ import { WsmanFault } from '../soap/faults.js';
 import { decodeHeaders, decodeSelectorSet, parseDurationMs, type Headers, type Selector } from '../soap/headers.js';
 import { ACTION, DIALECT, NS, WSA_ANONYMOUS } from '../soap/namespaces.js';
 import { attr, child, childrenNamed, trimmedText, type XmlElement } from '../soap/xml.js';
-import type { EnumerateResource, EnumerationFilter, EnumerationMode, ResourceRef, WsmanRequest } from './request.js';
+import type { EnumerateResource, EnumerationFilter, EnumerationMode, Fragment, ResourceRef, WsmanRequest } from './request.js';
 import { ALL_CLASSES_URI, DEFAULT_NAMESPACE, NAMESPACE_SELECTOR, parseResourceUri } from './resource-uri.js';
 
 export interface DecodeLimits {
@@ -14,7 +14,7 @@ export interface DecodeLimits {
   readonly maxElementsCap: number;
 }
 
-const KNOWN_UNSUPPORTED = new Set<string>([ACTION.RENEW, ACTION.GET_STATUS]);
+const KNOWN_UNSUPPORTED = new Set<string>();
 
 export function decodeRequest(env: Envelope, limits: DecodeLimits): WsmanRequest {
   const headers = decodeHeaders(env.headers);
@@ -28,20 +28,36 @@ export function decodeRequest(env: Envelope, limits: DecodeLimits): WsmanRequest
   if (headers.replyTo !== undefined && headers.replyTo !== WSA_ANONYMOUS) {
     throw new WsmanFault('wsman:UnsupportedFeature', { detail: 'AddressingMode', reason: 'Only the anonymous ReplyTo address is supported.' });
   }
-  if (headers.fragmentTransfer !== undefined) {
-    // DSP0226 R7.7-1: a service without fragment-level access says so rather than answer in full.
-    throw new WsmanFault('wsman:UnsupportedFeature', { detail: 'FragmentLevelAccess', reason: 'Fragment-level access is not supported yet.' });
+  if (headers.fragmentTransfer !== undefined && action !== ACTION.GET && action !== ACTION.PUT) {
+    // DSP0226 R7.7-1: fragments are for Get and Put; elsewhere say so rather than ignore the header.
+    throw new WsmanFault('wsman:UnsupportedFeature', { detail: 'FragmentLevelAccess', reason: 'Fragment-level access applies to Get and Put only.' });
   }
   const base = { action, messageId, headers };
   switch (action) {
     case ACTION.GET:
-      return { kind: 'get', ...base, resource: classResource(headers) };
+      return { kind: 'get', ...base, resource: classResource(headers), fragment: fragmentOf(headers) };
     case ACTION.ENUMERATE:
       return decodeEnumerate(base, expectBody(env, NS.WSEN, 'Enumerate'), limits);
     case ACTION.PULL: {
       const body = expectBody(env, NS.WSEN, 'Pull');
-      return { kind: 'pull', ...base, context: contextOf(body), maxElements: maxElements(child(body, NS.WSEN, 'MaxElements'), 1, limits) };
+      const maxTime = child(body, NS.WSEN, 'MaxTime');
+      const maxChars = child(body, NS.WSEN, 'MaxCharacters');
+      return {
+        kind: 'pull',
+        ...base,
+        context: contextOf(body),
+        maxElements: maxElements(child(body, NS.WSEN, 'MaxElements'), 1, limits),
+        ...(maxTime ? { maxTimeMs: pullMaxTime(trimmedText(maxTime)) } : {}),
+        ...(maxChars ? { maxCharacters: maxElements(maxChars, 1, { maxElementsCap: Number.MAX_SAFE_INTEGER }) } : {}),
+      };
     }
+    case ACTION.RENEW: {
+      const body = expectBody(env, NS.WSEN, 'Renew');
+      const expires = child(body, NS.WSEN, 'Expires');
+      return { kind: 'renew', ...base, context: contextOf(body), ...(expires ? { expiresMs: expiresMs(trimmedText(expires)) } : {}) };
+    }
+    case ACTION.GET_STATUS:
+      return { kind: 'getstatus', ...base, context: contextOf(expectBody(env, NS.WSEN, 'GetStatus')) };
     case ACTION.RELEASE:
       return { kind: 'release', ...base, context: contextOf(expectBody(env, NS.WSEN, 'Release')) };
     case ACTION.PUT: {
@@ -50,7 +66,7 @@ export function decodeRequest(env: Envelope, limits: DecodeLimits): WsmanRequest
       if (!body || env.bodyElements.length !== 1) {
         throw new WsmanFault('wxf:InvalidRepresentation', { detail: 'MissingValues', reason: 'A Put carries the new representation of the resource in its Body.' });
       }
-      return { kind: 'put', ...base, resource, body };
+      return { kind: 'put', ...base, resource, body, fragment: fragmentOf(headers) };
     }
     case ACTION.CREATE:
     case ACTION.DELETE:
@@ -177,6 +193,26 @@ function expiresMs(text: string): number {
     return ms;
   }
   throw new WsmanFault('wsen:UnsupportedExpirationType', { reason: 'Only an xs:duration is supported for Expires.' });
+}
+
+const FRAGMENT_DIALECTS = new Set(['http://www.w3.org/TR/1999/REC-xpath-19991116', 'http://schemas.dmtf.org/wbem/wsman/1/wsman/XPath']);
+
+/** wsman:FragmentTransfer (DSP0226 §7.7): one property, as `Name`, `p:Name`, `…/Name` or `Name/text()`. */
+function fragmentOf(headers: Headers): Fragment | undefined {
+  const expr = headers.fragmentTransfer;
+  if (expr === undefined) return undefined;
+  if (headers.fragmentDialect !== undefined && !FRAGMENT_DIALECTS.has(headers.fragmentDialect)) {
+    throw new WsmanFault('wsman:FragmentDialectNotSupported', { reason: `The fragment dialect ${headers.fragmentDialect.slice(0, 120)} is not supported; use XPath level 1.` });
+  }
+  const m = /^(?:\/?(?:[A-Za-z_][\w.-]*:)?[A-Za-z_][\w.-]*\/)*(?:[A-Za-z_][\w.-]*:)?([A-Za-z_]\w*)(\/text\(\))?$/.exec(expr.trim());
+  if (!m?.[1]) throw new WsmanFault('wxf:InvalidRepresentation', { detail: 'InvalidFragment', reason: `The fragment ${expr.slice(0, 120)} does not name one property.` });
+  return { property: m[1], text: m[2] !== undefined, expression: expr.trim() };
+}
+
+function pullMaxTime(text: string): number {
+  const ms = parseDurationMs(text);
+  if (ms === undefined) throw new WsmanFault('wsman:UnsupportedFeature', { detail: 'MaxTime', reason: `MaxTime ${text.slice(0, 40)} is not an xs:duration.` });
+  return ms;
 }
 
 function maxElements(el: XmlElement | undefined, dflt: number, limits: DecodeLimits): number {

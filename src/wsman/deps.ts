@@ -16,6 +16,8 @@ export interface WsmanLimits {
   readonly defaultMaxEnvelopeSize: number;
   /** the largest MaxElements honoured */
   readonly maxElementsCap: number;
+  /** the longest OperationTimeout honoured (longer ones are capped) */
+  readonly maxOperationTimeoutMs: number;
 }
 
 export interface WsmanDeps {

@@ -16,6 +16,7 @@ import { handleGet } from './handlers/get.js';
 import { handleIdentify } from './handlers/identify.js';
 import { handleInvoke } from './handlers/invoke.js';
 import { handlePut } from './handlers/put.js';
+import { handleGetStatus, handleRenew } from './handlers/renew.js';
 import { handlePull } from './handlers/pull.js';
 import { handleRelease } from './handlers/release.js';
 import type { WsmanRequest } from './request.js';
@@ -51,15 +52,17 @@ export async function dispatchWsman(input: DispatchInput, deps: WsmanDeps): Prom
     return reply(handleIdentify(deps.product, input.principal !== undefined), req.messageId);
   }
   if (!input.principal) return { kind: 'unauthenticated' };
-  const timeout = req.headers.operationTimeoutMs;
+  // An absurd OperationTimeout is capped, never left to overflow a timer.
+  const timeout = req.headers.operationTimeoutMs === undefined ? undefined : Math.max(1, Math.min(req.headers.operationTimeoutMs, deps.limits.maxOperationTimeoutMs));
   const ctx: OperationContext = {
     principal: input.principal,
     locale: req.headers.locale,
     requestId: randomUUID(),
-    signal: timeout !== undefined ? AbortSignal.timeout(Math.max(1, timeout)) : NEVER,
+    signal: timeout !== undefined ? AbortSignal.timeout(timeout) : NEVER,
   };
   try {
-    return reply(await route(req, ctx, deps, input.transport), req.messageId);
+    const work = route(req, ctx, deps, input.transport);
+    return reply(timeout === undefined ? await work : await withDeadline(work, timeout), req.messageId);
   } catch (err) {
     return faultOutcome(err, req.messageId, req.kind);
   }
@@ -68,6 +71,8 @@ export async function dispatchWsman(input: DispatchInput, deps: WsmanDeps): Prom
 async function route(req: Exclude<WsmanRequest, { kind: 'identify' }>, ctx: OperationContext, deps: WsmanDeps, transport: TransportInfo): Promise<WsmanResponse> {
   switch (req.kind) {
     case 'put': return handlePut(req, ctx, deps);
+    case 'renew': return handleRenew(req, ctx, deps);
+    case 'getstatus': return handleGetStatus(req, ctx, deps);
     case 'invoke': return handleInvoke(req, ctx, deps);
     case 'get': return handleGet(req, ctx, deps);
     case 'enumerate': return handleEnumerate(req, ctx, deps, transport);
@@ -95,6 +100,16 @@ function toFault(err: unknown, op: OperationKind): WsmanFault {
   if (err instanceof WsmanFault) return err;
   if (err instanceof CimError) return cimToFault(err, op);
   return new WsmanFault('wsman:InternalError', { reason: 'The service met an internal error; the request was not completed.' });
+}
+
+/** DSP0226 R6.1: an operation that outlasts its OperationTimeout is answered wsman:TimedOut. */
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new WsmanFault('wsman:TimedOut', { reason: `The operation did not complete within its OperationTimeout of ${ms} ms; it may still complete.` })), ms);
+  });
+  work.catch(() => undefined); // a late failure after the timeout has nowhere to go
+  return Promise.race([work, timedOut]).finally(() => clearTimeout(timer));
 }
 
 function assertNever(x: never): never {

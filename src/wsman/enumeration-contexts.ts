@@ -18,13 +18,17 @@ export interface EnumerationContext {
   /** the wsman:Locale of the Enumerate; later messages of the enumeration do not change it (R6.3-5) */
   readonly locale: string | undefined;
   /** how long the context lives without a Pull, in milliseconds */
-  readonly ttlMs: number;
+  ttlMs: number;
+  /** when it expires unless renewed or pulled (ms since the epoch) */
+  expiresAt: number;
   inUse: boolean;
 }
 
 export interface ContextLimits {
   /** most open contexts in all */
   readonly maxContexts: number;
+  /** most open contexts of one user */
+  readonly maxContextsPerUser: number;
   /** idle lifetime when the Enumerate asks for none, and the longest granted */
   readonly defaultTtlMs: number;
   readonly maxTtlMs: number;
@@ -32,6 +36,7 @@ export interface ContextLimits {
 
 export class EnumerationContexts {
   private readonly table: LRUCache<string, EnumerationContext>;
+  private readonly perUser = new Map<string, number>();
 
   constructor(readonly limits: ContextLimits) {
     this.table = new LRUCache<string, EnumerationContext>({
@@ -39,21 +44,37 @@ export class EnumerationContexts {
       ttl: limits.defaultTtlMs,
       ttlAutopurge: true,
       updateAgeOnGet: false,
+      // Expiry, release and the end of an enumeration all free the context's place.
+      dispose: (ctx, _key, reason) => {
+        if (reason === 'set') return;
+        const n = (this.perUser.get(ctx.owner) ?? 1) - 1;
+        if (n <= 0) this.perUser.delete(ctx.owner);
+        else this.perUser.set(ctx.owner, n);
+      },
     });
+  }
+
+  /** Open contexts of one user. */
+  countOf(user: string): number {
+    return this.perUser.get(user) ?? 0;
   }
 
   get size(): number {
     return this.table.size;
   }
 
-  open(init: Omit<EnumerationContext, 'id' | 'inUse' | 'ttlMs'>, requestedTtlMs?: number): EnumerationContext {
+  open(init: Omit<EnumerationContext, 'id' | 'inUse' | 'ttlMs' | 'expiresAt'>, requestedTtlMs?: number): EnumerationContext {
     // Refuse rather than let the LRU silently evict someone else's enumeration.
     if (this.table.size >= this.limits.maxContexts) {
       throw new WsmanFault('wsman:QuotaLimit', { reason: `The service holds its limit of ${this.limits.maxContexts} open enumerations; release some or wait for them to expire.` });
     }
+    if (this.countOf(init.owner) >= this.limits.maxContextsPerUser) {
+      throw new WsmanFault('wsman:QuotaLimit', { reason: `${init.owner} holds the limit of ${this.limits.maxContextsPerUser} open enumerations; release some or wait for them to expire.` });
+    }
     const ttlMs = Math.min(requestedTtlMs ?? this.limits.defaultTtlMs, this.limits.maxTtlMs);
-    const ctx: EnumerationContext = { ...init, id: `uuid:${randomUUID()}`, inUse: false, ttlMs };
+    const ctx: EnumerationContext = { ...init, id: `uuid:${randomUUID()}`, inUse: false, ttlMs, expiresAt: Date.now() + ttlMs };
     this.table.set(ctx.id, ctx, { ttl: ttlMs });
+    this.perUser.set(init.owner, this.countOf(init.owner) + 1);
     return ctx;
   }
 
@@ -72,7 +93,15 @@ export class EnumerationContexts {
   /** Ends a Pull: the context lives on for another idle period. */
   releaseUse(ctx: EnumerationContext): void {
     ctx.inUse = false;
-    if (this.table.has(ctx.id)) this.table.set(ctx.id, ctx, { ttl: ctx.ttlMs });
+    this.renew(ctx, ctx.ttlMs);
+  }
+
+  /** WS-Enumeration Renew: a new lifetime from now (capped), kept for later Pulls. */
+  renew(ctx: EnumerationContext, ttlMs: number): void {
+    if (!this.table.has(ctx.id)) return;
+    ctx.ttlMs = Math.min(ttlMs, this.limits.maxTtlMs);
+    ctx.expiresAt = Date.now() + ctx.ttlMs;
+    this.table.set(ctx.id, ctx, { ttl: ctx.ttlMs });
   }
 
   delete(id: string): void {

@@ -54,9 +54,18 @@ export interface IdentifyRequest {
   readonly messageId: string | undefined;
 }
 
+/** A property-level fragment (wsman:FragmentTransfer). */
+export interface Fragment {
+  readonly property: string;
+  /** `…/text()`: the value alone, without its element */
+  readonly text: boolean;
+  readonly expression: string;
+}
+
 export interface GetRequest extends Addressing {
   readonly kind: 'get';
   readonly resource: ResourceRef;
+  readonly fragment: Fragment | undefined;
 }
 
 export interface EnumerateRequest extends Addressing {
@@ -76,6 +85,21 @@ export interface PullRequest extends Addressing {
   readonly kind: 'pull';
   readonly context: string;
   readonly maxElements: number;
+  /** wsen:MaxTime: how long the Pull may take to gather items, in ms */
+  readonly maxTimeMs?: number;
+  /** wsen:MaxCharacters: the most characters of items in the answer */
+  readonly maxCharacters?: number;
+}
+
+export interface RenewRequest extends Addressing {
+  readonly kind: 'renew';
+  readonly context: string;
+  readonly expiresMs?: number;
+}
+
+export interface GetStatusRequest extends Addressing {
+  readonly kind: 'getstatus';
+  readonly context: string;
 }
 
 export interface ReleaseRequest extends Addressing {
@@ -86,8 +110,9 @@ export interface ReleaseRequest extends Addressing {
 export interface PutRequest extends Addressing {
   readonly kind: 'put';
   readonly resource: ResourceRef;
-  /** the instance element of the body */
+  /** the instance element of the body (wsman:XmlFragment for a fragment Put) */
   readonly body: XmlElement;
+  readonly fragment: Fragment | undefined;
 }
 
 export interface InvokeRequest extends Addressing {
@@ -98,4 +123,4 @@ export interface InvokeRequest extends Addressing {
   readonly input: XmlElement | undefined;
 }
 
-export type WsmanRequest = IdentifyRequest | GetRequest | EnumerateRequest | PullRequest | ReleaseRequest | PutRequest | InvokeRequest;
+export type WsmanRequest = IdentifyRequest | GetRequest | EnumerateRequest | PullRequest | ReleaseRequest | PutRequest | InvokeRequest | RenewRequest | GetStatusRequest;

@@ -24,6 +24,8 @@ export function handleEnumerate(req: EnumerateRequest, ctx: OperationContext, de
     headers: (h) => addEstimate(h, estimate),
     body: (b) => {
       const r = b.ele(NS.WSEN, 'wsen:EnumerateResponse');
+      // WS-Enumeration §3.1: when the client asked for a lifetime, say which one was granted.
+      if (context && req.expiresMs !== undefined) r.ele(NS.WSEN, 'wsen:Expires').txt(new Date(context.expiresAt).toISOString());
       // DSP0226 R8.2.3-5: when the optimized response ends the sequence the context is present but empty.
       r.ele(NS.WSEN, 'wsen:EnumerationContext').txt(context?.id ?? '');
       if (batch) {

@@ -4,6 +4,7 @@ import { ACTION } from '../../soap/namespaces.js';
 import { placeRaw } from '../../soap/encode-envelope.js';
 import type { WsmanDeps } from '../deps.js';
 import { encodeInstance } from '../encode-instance.js';
+import { encodeFragment } from '../fragment.js';
 import type { GetRequest } from '../request.js';
 import type { WsmanResponse } from '../response.js';
 import { selectorsToKeys } from '../selectors.js';
@@ -15,5 +16,6 @@ export function handleGet(req: GetRequest, ctx: OperationContext, deps: WsmanDep
   const keys = selectorsToKeys(cls, resource.selectors, (epr) => eprToPath(epr, deps.cimom.schema));
   const inst = deps.cimom.getInstance(ctx, resource.namespace, cls.name, keys);
   const instClass = deps.cimom.schema.getClass(inst.className) ?? cls;
-  return { action: `${ACTION.GET}Response`, body: placeRaw, raw: encodeInstance(inst, instClass) };
+  const raw = req.fragment ? encodeFragment(inst, instClass, req.fragment) : encodeInstance(inst, instClass);
+  return { action: `${ACTION.GET}Response`, body: placeRaw, raw };
 }

@@ -15,7 +15,16 @@ export function handlePull(req: PullRequest, ctx: OperationContext, deps: WsmanD
   const ectx = deps.contexts.acquire(req.context, ctx.principal.user);
   let batch;
   try {
-    batch = fillBatch(ctx, deps, ectx.cursor, { maxElements: req.maxElements, budget, mode: ectx.mode, polymorphism: ectx.polymorphism, properties: ectx.properties, transport });
+    batch = fillBatch(ctx, deps, ectx.cursor, {
+      maxElements: req.maxElements,
+      budget,
+      mode: ectx.mode,
+      polymorphism: ectx.polymorphism,
+      properties: ectx.properties,
+      transport,
+      ...(req.maxCharacters !== undefined ? { maxCharacters: req.maxCharacters } : {}),
+      ...(req.maxTimeMs !== undefined ? { deadline: Date.now() + req.maxTimeMs } : {}),
+    });
   } finally {
     deps.contexts.releaseUse(ectx);
   }

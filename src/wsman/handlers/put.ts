@@ -8,6 +8,7 @@ import { ACTION } from '../../soap/namespaces.js';
 import { decodeInstanceElement } from '../decode-values.js';
 import type { WsmanDeps } from '../deps.js';
 import { encodeInstance } from '../encode-instance.js';
+import { decodeFragment, encodeFragment } from '../fragment.js';
 import { eprToPath } from '../epr.js';
 import type { PutRequest } from '../request.js';
 import { parseResourceUri } from '../resource-uri.js';
@@ -20,6 +21,12 @@ export async function handlePut(req: PutRequest, ctx: OperationContext, deps: Ws
   const cls = cimom.resolveClass(resource.namespace, resource.className);
   const keys = selectorsToKeys(cls, resource.selectors, (epr) => eprToPath(epr, cimom.schema));
   const current = cimom.getInstance(ctx, resource.namespace, cls.name, keys);
+  const currentClass = cimom.schema.getClass(current.className) ?? cls;
+  if (req.fragment) {
+    const values = decodeFragment(body, currentClass, req.fragment, cimom.schema);
+    const updated = await cimom.modifyInstance(ctx, new ObjectPath(current.path.namespace, current.className, current.path.keys), values);
+    return { action: `${ACTION.PUT}Response`, body: placeRaw, raw: encodeFragment(updated, currentClass, req.fragment) };
+  }
   // The body is an element of the instance's class (or of a class it is, as wsmancli sends back a Get).
   const bodyClass = cimom.schema.getClass(body.name);
   const bodyUri = parseResourceUri(body.ns);
