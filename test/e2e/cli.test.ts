@@ -231,3 +231,25 @@ function httpsPost(url: string, body: string, ca: string, userpass?: string): Pr
     req.end(body);
   });
 }
+
+t.test('graceful shutdown: SIGTERM stops accepting, finishes the request in flight, logs out, exits 0', async (t) => {
+  const sim = await start(SIM, ['--port', '0', '--vms', '3', '--task-ms', '1500']);
+  const gw = await start(MAIN, ['--http-port', '0', '--xapi-url', sim.url, '--job-wait', '5000']);
+  const { items } = await enumerateAll(gw.url, ROOT, XEN_CS_URI, { optimize: true, maxElements: 50 });
+  const running = items.find((i) => prop(i, 'EnabledState') === '2')!;
+  const inFlight = post(gw.url, envelope({
+    action: `${XEN_CS_URI}/RequestStateChange`, resourceUri: XEN_CS_URI, selectors: { Name: prop(running, 'Name')! },
+    body: `<p:RequestStateChange_INPUT xmlns:p="${XEN_CS_URI}"><p:RequestedState>10</p:RequestedState></p:RequestStateChange_INPUT>`,
+  }), ROOT);
+  await new Promise((r) => setTimeout(r, 300));
+  gw.proc.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 200));
+  const refused = await fetch(gw.url, { method: 'POST', body: identifyEnvelope(), headers: { 'Content-Type': 'application/soap+xml' } }).then((r) => r.status, () => 'refused');
+  t.not(refused, 200, `a new request after SIGTERM is not served (${refused})`);
+  const answer = await inFlight;
+  t.equal(answer.status, 200, 'the request in flight is answered');
+  t.equal(prop(bodyOf(answer)!, 'ReturnValue'), '0', 'and its reboot completed');
+  t.equal(await exitOf(gw.proc), 0, 'then the gateway exits 0');
+  sim.proc.kill('SIGTERM');
+  t.equal(await exitOf(sim.proc), 0);
+});
