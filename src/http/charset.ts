@@ -25,10 +25,19 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 const utf16le = new TextDecoder('utf-16le', { fatal: true });
 const utf16be = new TextDecoder('utf-16be', { fatal: true });
 
-/** Decodes a request body; the BOM, when present, wins over the declared charset. */
+/**
+ * Decodes a request body. The BOM, when present, wins over the declared charset; without one,
+ * the first character (always ASCII in XML: "<" or whitespace) tells a UTF-16 body from a UTF-8
+ * one (XML 1.0 Appendix F), which settles the byte order of a bare `charset=UTF-16` and catches a
+ * body that is not in the character set its Content-Type declares.
+ */
 export function decodeBody(body: Buffer, charset: string | undefined): { text: string; encoding: Encoding } {
   let encoding: Encoding;
   let start = 0;
+  if ((body[0] === 0xff && body[1] === 0xfe && body[2] === 0 && body[3] === 0) || (body[0] === 0 && body[1] === 0 && body[2] === 0xfe && body[3] === 0xff)) {
+    // A UTF-32 byte order mark (a UTF-16 one followed by NUL could be nothing else in XML).
+    throw new WsmanFault('wsman:EncodingLimit', { detail: 'CharacterSet', reason: 'UTF-32 is not supported; use UTF-8 or UTF-16.' });
+  }
   if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) {
     encoding = 'utf-8';
     start = 3;
@@ -39,7 +48,7 @@ export function decodeBody(body: Buffer, charset: string | undefined): { text: s
     encoding = 'utf-16be';
     start = 2;
   } else {
-    encoding = encodingOf(charset);
+    encoding = byDeclarationAndContent(encodingOf(charset), charset, sniff(body));
   }
   try {
     const bytes = body.subarray(start);
@@ -48,6 +57,26 @@ export function decodeBody(body: Buffer, charset: string | undefined): { text: s
   } catch {
     throw new WsmanFault('wsman:EncodingLimit', { detail: 'CharacterSet', reason: `The request body is not valid ${encoding.toUpperCase()}.` });
   }
+}
+
+/** The encoding family the first two bytes show, when they show one. */
+function sniff(body: Buffer): 'utf-8' | 'utf-16le' | 'utf-16be' | undefined {
+  const [a, b] = [body[0], body[1]];
+  if (a === undefined || b === undefined) return undefined;
+  if (a !== 0 && b === 0) return 'utf-16le';
+  if (a === 0 && b !== 0) return 'utf-16be';
+  if (a !== 0 && b !== 0 && a < 0x80) return 'utf-8';
+  return undefined;
+}
+
+function byDeclarationAndContent(declared: Encoding, charset: string | undefined, seen: Encoding | undefined): Encoding {
+  if (seen === undefined || seen === declared) return declared;
+  // A charset-less request, or a bare "UTF-16" whose byte order the content shows.
+  if (charset === undefined || (charset === 'utf-16' && seen !== 'utf-8')) return seen;
+  throw new WsmanFault('wsman:EncodingLimit', {
+    detail: 'CharacterSet',
+    reason: `The request body is not in the character set its Content-Type declares (${charset.slice(0, 40)}); it looks like ${seen.toUpperCase()}.`,
+  });
 }
 
 function encodingOf(charset: string | undefined): Encoding {

@@ -16,9 +16,15 @@ Options:
                   (default root:xenroot:pool-admin,monitor:monitor:read-only)
   --task-ms N     how long Async.* tasks stay pending before they complete
                   (env XENSIM_TASK_MS; default 300; 0 = on the next tick)
+  --delay-ms N    answer slowly: every call waits N ms before it is served
+                  (env XENSIM_DELAY_MS; default 0)
+  --slave-of ADDR behave as a pool member of the master at ADDR: every call, logins
+                  first, answers HOST_IS_SLAVE [ADDR] (env XENSIM_SLAVE_OF)
   --help          show this text
 
-When ready it prints "listening <url>" and the users. SIGTERM or SIGINT stops it.
+When ready it prints "listening <url>" and the users. SIGTERM or SIGINT stops it;
+SIGHUP restarts it (sessions invalid, event tokens reset, same port and objects);
+SIGUSR2 cuts every open connection.
 `;
 
 export type CliCommand = { readonly help: true } | { readonly help: false; readonly options: SimulatorOptions };
@@ -33,6 +39,8 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCo
       vms: { type: 'string' },
       users: { type: 'string' },
       'task-ms': { type: 'string' },
+      'delay-ms': { type: 'string' },
+      'slave-of': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -47,6 +55,10 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliCo
   if (vms !== undefined) options.vms = vms;
   const taskMs = intOption(values['task-ms'] ?? env['XENSIM_TASK_MS'], 'task-ms');
   if (taskMs !== undefined) options.taskDurationMs = taskMs;
+  const delayMs = intOption(values['delay-ms'] ?? env['XENSIM_DELAY_MS'], 'delay-ms');
+  if (delayMs !== undefined) options.delayMs = delayMs;
+  const slaveOf = values['slave-of'] ?? env['XENSIM_SLAVE_OF'];
+  if (slaveOf !== undefined && slaveOf !== '') options.slaveOf = slaveOf;
   return { help: false, options };
 }
 

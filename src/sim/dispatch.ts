@@ -24,8 +24,17 @@ export type Reply = string | Body;
 /** The second phase of a state-changing call: checks against current state, then applies. */
 export type Runner = () => Reply | Promise<Reply>;
 
+/** The host's role in its pool: a slave (pool member) names its master. */
+export interface PoolRole {
+  /** the master's address as HOST_IS_SLAVE names it; undefined on the master */
+  master: string | undefined;
+  /** calls answered HOST_IS_SLAVE */
+  slaveAnswers: number;
+}
+
 export interface SimContext {
   readonly world: World;
+  readonly pool: PoolRole;
   readonly store: Store;
   readonly sessions: Sessions;
   readonly events: EventHub;
@@ -105,6 +114,14 @@ export class Dispatcher {
       if (!def.arity.includes(params.length)) {
         const expected = String(Math.max(...def.arity));
         throw new XenFailure('MESSAGE_PARAMETER_COUNT_MISMATCH', [method, expected, String(params.length)]);
+      }
+      // A pool member sends clients to its master: login_with_password answers HOST_IS_SLAVE
+      // [master address] (xapi_session.ml). A real member forwards other calls of sessions it
+      // knows to the master; the simulator forwards nothing and answers them the same way.
+      const master = this.ctx.pool.master;
+      if (master !== undefined) {
+        this.ctx.pool.slaveAnswers++;
+        throw new XenFailure('HOST_IS_SLAVE', [master]);
       }
       if (def.kind === 'login') return successResponse(await def.handler(this.ctx, params));
       const session = this.ctx.sessions.get(params[0]);

@@ -117,10 +117,12 @@ export function encodeEventBatch(store: Store, items: readonly EventItem[], toke
   return body.text('</struct></value></member><member><name>token</name>' + encodeValue(token) + '</member></struct></value>');
 }
 
+type WakeReason = 'change' | 'timeout' | 'closed' | 'logout';
+
 interface Waiter {
   readonly sub: Subscription;
   readonly session: string;
-  readonly wake: (reason: 'change' | 'timeout' | 'closed' | 'logout') => void;
+  readonly wake: (reason: WakeReason) => void;
 }
 
 /** Blocked event.from calls, woken by matching commits, their deadline, logout or close. */
@@ -152,6 +154,11 @@ export class EventHub {
     for (const w of this.waiters) if (w.session === session) w.wake('logout');
   }
 
+  /** xapi restarted: every blocked call fails with SESSION_INVALID (its session is gone). */
+  restart(): void {
+    for (const w of this.waiters) w.wake('logout');
+  }
+
   /** Releases every blocked call; later calls return at once. */
   close(): void {
     this.closed = true;
@@ -162,7 +169,7 @@ export class EventHub {
     return this.waiters.size;
   }
 
-  private wait(sub: Subscription, session: string, deadline: number): Promise<'change' | 'timeout' | 'closed' | 'logout'> {
+  private wait(sub: Subscription, session: string, deadline: number): Promise<WakeReason> {
     return new Promise((resolve) => {
       const waiter: Waiter = {
         sub,

@@ -10,6 +10,7 @@ async function main(): Promise<void> {
   }
   const sim = await startSimulator(cmd.options);
   process.stdout.write(`listening ${sim.url}\n`);
+  if (sim.master !== undefined) process.stdout.write(`pool member of ${sim.master}: every call answers HOST_IS_SLAVE\n`);
   for (const u of sim.users) process.stdout.write(`user ${u.name} password ${u.password} role ${u.role}\n`);
   const stop = (): void => {
     sim.close().then(
@@ -19,6 +20,14 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  // Failure drills against a running simulator (README "The simulator alone").
+  process.on('SIGHUP', () => {
+    sim.restart().then(
+      () => process.stdout.write('restarted\n'),
+      (err: unknown) => process.stderr.write(`xensim: restart failed: ${err instanceof Error ? err.message : String(err)}\n`),
+    );
+  });
+  process.on('SIGUSR2', () => process.stdout.write(`dropped ${sim.dropConnections()} connections\n`));
 }
 
 main().catch((err: unknown) => {

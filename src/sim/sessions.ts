@@ -51,6 +51,11 @@ export class Sessions {
     return this.byRef.delete(ref);
   }
 
+  /** Forgets every session, as a restarted xapi does: their refs answer SESSION_INVALID. */
+  clear(): void {
+    this.byRef.clear();
+  }
+
   get count(): number {
     return this.byRef.size;
   }

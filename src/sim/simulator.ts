@@ -1,11 +1,12 @@
 // The embedded XenAPI simulator: an XML-RPC server on loopback that speaks XenAPI as xapi
 // does, over the default fixture (seed.ts). Used by `npm start`, by the tests and by the
 // benchmark; see xenapi-cim.md §1, §2 and §5.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Dispatcher, type MethodDef, type SimContext } from './dispatch.js';
 import { EventHub } from './events.js';
 import { Faults, type SimFault } from './faults.js';
+import { SimListener, type FailureMode, type FailureStats } from './listener.js';
 import { apiMethods } from './methods-api.js';
 import { deviceMethods } from './methods-devices.js';
 import { objectMethods } from './methods-objects.js';
@@ -16,7 +17,7 @@ import { Store } from './store.js';
 import { Tasks } from './tasks.js';
 import { decodeMethodCall } from './xmlrpc-wire.js';
 
-export { DEFAULT_SIM_USERS, type SimFault, type SimUser };
+export { DEFAULT_SIM_USERS, type FailureMode, type SimFault, type SimUser };
 
 export interface SimulatorOptions {
   /** Address to listen on; default 127.0.0.1. */
@@ -35,6 +36,18 @@ export interface SimulatorOptions {
   taskDurationMs?: number;
   /** Per-method task durations overriding taskDurationMs, by canonical name: { 'VM.clone': 1000 }. */
   taskDurations?: Readonly<Record<string, number>>;
+  /** Start slow: every call waits this long before it is served (see setMode); default 0. */
+  delayMs?: number;
+  /** Start as a pool member of this master (see becomeSlave). */
+  slaveOf?: string;
+}
+
+/** What the failure controls did so far. */
+export interface SimFaultStats extends FailureStats {
+  /** calls answered HOST_IS_SLAVE */
+  slaveAnswers: number;
+  /** restarts, including those of role changes */
+  restarts: number;
 }
 
 export interface Simulator {
@@ -60,6 +73,50 @@ export interface Simulator {
   clearInjections(): void;
   /** Async tasks not yet finished. */
   readonly pendingTasks: number;
+  /** Sessions currently valid. */
+  readonly sessionCount: number;
+
+  // ---- Failure controls, for testing a client's recovery (README "The simulator alone"). ----
+
+  /** Destroys every open connection now: calls in flight (blocked event.from too) get no answer. Returns how many. */
+  dropConnections(): number;
+  /** The current failure mode. */
+  readonly mode: FailureMode;
+  /**
+   * Changes part of the failure mode. `dropNext: n`: the next n requests are read, then their
+   * connection is cut without an answer, and they are not served. `delayMs`: every call waits
+   * that long before it is served, and is not served at all if its client has gone meanwhile
+   * (0 ends it). `refuse: true`: stop listening (connections are refused, open ones are cut)
+   * until `refuse: false` listens again on the same port. Resolves once it is in effect.
+   */
+  setMode(patch: Partial<FailureMode>): Promise<void>;
+  /**
+   * Restarts "xapi" on the same port, as a toolstack restart does: open connections are cut,
+   * every session becomes invalid (SESSION_INVALID), blocked event.from calls end, pending
+   * Async tasks keep running. The objects are kept (same refs and uuids) but the database
+   * generation starts again from 1 and the change history is lost: a token handed out before
+   * still parses (xapi's tokens carry no incarnation, so xapi never answers
+   * EVENT_FROM_TOKEN_PARSE_FAILURE for one), but it names a generation of the old numbering,
+   * so event.from with it reports nothing until its timeout and then hands back a token of the
+   * new numbering: changes made in between are never reported to it. A client must reload
+   * with token "" after reconnecting. The failure mode goes back to normal; the pool role
+   * stays. `downMs`: how long connections are refused before it listens again (default 0).
+   */
+  restart(opts?: { readonly downMs?: number }): Promise<void>;
+  /**
+   * Makes this host a pool member of `masterAddress` (as pool.designate_new_master does, with
+   * a restart): every call, login_with_password first, answers HOST_IS_SLAVE [masterAddress].
+   * xapi names the master by address only; an address with ":port" lets a client that honours
+   * it reach a master on another port (the gateway does).
+   */
+  becomeSlave(masterAddress: string, opts?: { readonly downMs?: number }): Promise<void>;
+  /** Makes this host the master again (with a restart). */
+  becomeMaster(opts?: { readonly downMs?: number }): Promise<void>;
+  /** The master this host answers HOST_IS_SLAVE with; undefined when it is the master. */
+  readonly master: string | undefined;
+  /** Counts of what the failure controls did. */
+  readonly faultStats: Readonly<SimFaultStats>;
+
   /** Stops accepting, releases blocked event.from calls and ends keep-alive sockets. */
   close(): Promise<void>;
 }
@@ -82,8 +139,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   for (const [m, ms] of [['*', options.taskDurationMs ?? 300] as const, ...Object.entries(durations)]) {
     if (!(Number.isFinite(ms) && ms >= 0)) throw new RangeError(`task duration for ${m} must be >= 0 ms, got ${ms}`);
   }
+  if (options.slaveOf !== undefined && options.slaveOf.trim() === '') throw new RangeError('slaveOf must name the master');
   const ctx: SimContext = {
     world,
+    pool: { master: options.slaveOf, slaveAnswers: 0 },
     store,
     sessions: new Sessions(users, world.host),
     events: new EventHub(store),
@@ -95,26 +154,25 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const methods = new Map<string, MethodDef>([...objectMethods(), ...apiMethods(), ...vmMethods(), ...deviceMethods()]);
   const dispatcher = new Dispatcher(ctx, methods);
 
-  const server = createServer((req, res) => {
-    serve(dispatcher, req, res).catch((err: unknown) => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end(String(err));
-    });
-  });
-  // event.from long-polls; the request itself is small, so only idle keep-alive is bounded.
-  server.keepAliveTimeout = 30_000;
-  server.requestTimeout = 0;
-
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const listener = new SimListener(host, (req, res) => serve(dispatcher, req, res));
+  await listener.listen(options.port ?? 0);
+  if (options.delayMs !== undefined) await listener.setMode({ delayMs: options.delayMs });
+  const port = listener.port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  let restarts = 0;
+
+  const restart = async (downMs = 0): Promise<void> => {
+    if (!(Number.isFinite(downMs) && downMs >= 0)) throw new RangeError(`downMs must be >= 0, got ${downMs}`);
+    // Connections first, so calls in flight see a cut connection and not an answer.
+    await listener.unlisten();
+    restarts++;
+    ctx.sessions.clear();
+    ctx.events.restart();
+    ctx.store.restart();
+    if (downMs > 0) await sleep(downMs);
+    await listener.setMode({ dropNext: 0, delayMs: 0, refuse: false });
+  };
 
   let closing: Promise<void> | undefined;
   return {
@@ -128,15 +186,36 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     get pendingTasks() {
       return ctx.tasks.pending;
     },
+    get sessionCount() {
+      return ctx.sessions.count;
+    },
+    dropConnections: () => listener.dropConnections(),
+    get mode() {
+      return listener.mode;
+    },
+    setMode: (patch) => listener.setMode(patch),
+    restart: (opts = {}) => restart(opts.downMs),
+    becomeSlave: async (masterAddress, opts = {}) => {
+      if (masterAddress.trim() === '') throw new RangeError('becomeSlave needs the master\'s address');
+      ctx.pool.master = masterAddress;
+      await restart(opts.downMs);
+    },
+    becomeMaster: async (opts = {}) => {
+      ctx.pool.master = undefined;
+      await restart(opts.downMs);
+    },
+    get master() {
+      return ctx.pool.master;
+    },
+    get faultStats() {
+      return { ...listener.stats, slaveAnswers: ctx.pool.slaveAnswers, restarts };
+    },
     close: () =>
-      (closing ??= new Promise<void>((resolve) => {
+      (closing ??= (async () => {
         ctx.tasks.close();
         ctx.events.close();
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        // Give released event.from answers a moment to flush, then drop what is left.
-        setImmediate(() => server.closeAllConnections());
-      })),
+        await listener.close();
+      })()),
   };
 }
 

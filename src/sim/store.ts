@@ -116,6 +116,25 @@ export class Store {
     return fn(new Transaction(this, true));
   }
 
+  /**
+   * xapi restarted: the objects stay, but their change history is gone. Every row is re-born
+   * at generation 1, the change log and tombstones are dropped and the counter starts again
+   * from 1, so tokens handed out before name generations of the old numbering (see
+   * Simulator.restart). Commits after this are numbered 2, 3, …
+   */
+  restart(): void {
+    this.gen = 1;
+    for (const table of this.classes.values()) {
+      for (const e of table.values()) {
+        e.created = 1;
+        e.modified = 1;
+      }
+    }
+    this.tombstones.clear();
+    this.log = [];
+    this.compactAt = 4096;
+  }
+
   /** Changes fields without raising events, as xapi's metrics updates do. */
   updateSilently<C extends XenClass>(cls: C, ref: string, patch: Partial<ClassRecords[C]>): void {
     const e = this.mustGet(cls, ref);

@@ -2,7 +2,7 @@
 // envelopes become WsmanFaults here; nothing above this file sees raw XML text.
 import { WsmanFault } from './faults.js';
 import { NS } from './namespaces.js';
-import { DEFAULT_XML_LIMITS, parseXml, XmlSyntaxError, type XmlElement, type XmlLimits } from './xml.js';
+import { DEFAULT_XML_LIMITS, parseXml, XmlLimitError, XmlSyntaxError, type XmlElement, type XmlLimits } from './xml.js';
 
 export interface Envelope {
   readonly headers: readonly XmlElement[];
@@ -11,11 +11,17 @@ export interface Envelope {
   readonly bodyElements: readonly XmlElement[];
 }
 
+const XML_WHITESPACE = /^[ \t\r\n]*$/;
+
 export function decodeEnvelope(xml: string, limits: XmlLimits = DEFAULT_XML_LIMITS): Envelope {
   let root: XmlElement;
   try {
     root = parseXml(xml, limits);
   } catch (err) {
+    if (err instanceof XmlLimitError) {
+      // Well-formed, but beyond what this service parses: an encoding limit of the request (DSP0226 §14).
+      throw new WsmanFault('wsman:EncodingLimit', { reason: `The request exceeds a limit of this service: ${err.message}.` });
+    }
     if (err instanceof XmlSyntaxError) {
       const where = err.line !== undefined ? ` (line ${err.line}, column ${err.column ?? 0})` : '';
       throw new WsmanFault('wsman:SchemaValidationError', { reason: `The request is not well-formed XML: ${err.message}${where}` });
@@ -32,8 +38,17 @@ export function decodeEnvelope(xml: string, limits: XmlLimits = DEFAULT_XML_LIMI
   for (const c of root.children) {
     if (c.ns === NS.S && c.name === 'Header' && header === undefined && body === undefined) header = c;
     else if (c.ns === NS.S && c.name === 'Body' && body === undefined) body = c;
-    else throw new WsmanFault('wsman:SchemaValidationError', { reason: `Unexpected element ${c.name} in the SOAP Envelope.` });
+    else throw new WsmanFault('wsman:SchemaValidationError', { reason: `Unexpected element ${c.name.slice(0, 60)} in the SOAP Envelope.` });
   }
   if (body === undefined) throw new WsmanFault('wsman:SchemaValidationError', { reason: 'The SOAP Envelope has no Body.' });
+  // SOAP 1.2 part 1 §5.1-§5.3: Envelope, Header and Body hold elements, and only whitespace between them.
+  for (const el of [root, header, body]) {
+    if (el && !XML_WHITESPACE.test(el.text)) {
+      throw new WsmanFault('wsman:SchemaValidationError', { reason: `The SOAP ${el.name} holds character data; only elements are allowed in it.` });
+    }
+  }
+  // SOAP 1.2 part 1 §5.2.1: every header block is namespace-qualified.
+  const unqualified = header?.children.find((h) => h.ns === '');
+  if (unqualified) throw new WsmanFault('wsman:SchemaValidationError', { reason: `The header block ${unqualified.name.slice(0, 60)} is not namespace-qualified.` });
   return { headers: header?.children ?? [], body: body.children[0], bodyElements: body.children };
 }

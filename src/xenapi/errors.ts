@@ -8,10 +8,21 @@ export class XenApiError extends Error {
   }
 }
 
+/**
+ * Why a call got no usable answer: no answer within the deadline, the connection refused, the
+ * connection lost or never made (reset, unreachable, DNS), or an answer that is not XenAPI's
+ * (HTTP status, XML-RPC fault, unparsable body).
+ */
+export type TransportFailure = 'timeout' | 'refused' | 'connection' | 'protocol';
+
 /** The call did not reach xapi or got no usable answer (connection, timeout, HTTP, bad XML). */
 export class XenTransportError extends Error {
-  constructor(message: string, readonly method: string, readonly timedOut = false) {
+  constructor(message: string, readonly method: string, readonly kind: TransportFailure = 'connection') {
     super(`${method}: ${message}`);
     this.name = 'XenTransportError';
+  }
+
+  get timedOut(): boolean {
+    return this.kind === 'timeout';
   }
 }

@@ -1,9 +1,12 @@
 // Keeps the model current: one full load, then event.from with the token, forever.
-// Metrics classes change without events in xapi, so they are polled. On failure the last
-// good data stays, marked stale, and the loop reloads after a backoff.
-import { XenApiError } from './errors.js';
+// Metrics classes change without events in xapi, so they are polled. On any failure (a cut
+// connection, no answer in time, SESSION_INVALID, a bad token, a restarted or demoted xapi)
+// the last good data stays, marked stale, and the loop reloads in full after a backoff that
+// doubles up to a bound; a reload that fails is retried the same way. A session renewed under
+// a call also means a reload: after an xapi restart the old token names nothing.
 import { XmlRpcDouble } from './client.js';
 import { XEN_CLASSES, xenClassOf, type Change, type XenClass, type XenModel } from './model.js';
+import { describeFeedFailure } from './model-health.js';
 import type { XenSession } from './session.js';
 import type { XenRecord, XenStruct, XenValue } from './values.js';
 
@@ -15,10 +18,21 @@ export interface EventFeedOptions {
   readonly backoffMinMs: number;
   readonly backoffMaxMs: number;
   readonly onError?: (err: unknown) => void;
+  /** told when the model is current again after a failure */
+  readonly onRecovered?: (downMs: number) => void;
 }
 
 const SUBSCRIBED = XEN_CLASSES.map((c) => c.toLowerCase());
 const METRICS: readonly XenClass[] = ['VM_metrics', 'host_metrics'];
+/** Longest wait for an event.from answer beyond the time it may block. */
+const EVENT_SLACK_MAX_MS = 15_000;
+
+/** The session was renewed while the feed was using it: what it read may predate a restart. */
+class SessionRenewed extends Error {
+  constructor() {
+    super('the XenAPI session was renewed (xapi restarted or moved)');
+  }
+}
 
 export class EventFeed {
   private token = '';
@@ -26,8 +40,15 @@ export class EventFeed {
   private readonly abort = new AbortController();
   private loop: Promise<void> | undefined;
   private metricsTimer: NodeJS.Timeout | undefined;
+  private polling = false;
+  private reloads = 0;
 
   constructor(private readonly session: XenSession, private readonly model: XenModel, private readonly options: EventFeedOptions) {}
+
+  /** Full reloads after the first load (each failure costs at least one). */
+  get reloadCount(): number {
+    return this.reloads;
+  }
 
   /** Loads everything once, then keeps following changes in the background. */
   async start(): Promise<void> {
@@ -61,10 +82,14 @@ export class EventFeed {
    * A full load. The token comes first, from a one-class event.from (tokens are global in
    * xapi); then each class is read with get_all_records, so no single answer has to hold the
    * whole pool. Changes made meanwhile arrive again through the token and are re-applied.
+   * If the session is renewed after the token was fetched, the token may come from before an
+   * xapi restart: the load fails and is tried again.
    */
   private async load(): Promise<void> {
     const first = await this.session.call('event.from', [['pool'], '', new XmlRpcDouble(0)], { signal: this.abort.signal });
     const { token } = decodeEventBatch(first);
+    // The token is good for the session that fetched it (a renewal during that call is fine).
+    const logins = this.session.logins;
     const snapshot = new Map<XenClass, Map<string, XenRecord>>();
     await Promise.all(
       XEN_CLASSES.map(async (cls) => {
@@ -72,45 +97,54 @@ export class EventFeed {
         snapshot.set(cls, new Map(Object.entries(asStruct(all)).map(([ref, r]) => [ref, asStruct(r)])));
       }),
     );
+    if (this.session.logins !== logins) throw new SessionRenewed();
     this.model.replace(snapshot);
     this.token = token;
-    this.model.state = 'live';
-    this.model.lastSync = Date.now();
+    this.model.markLive();
   }
 
   private async follow(): Promise<void> {
     let backoff = this.options.backoffMinMs;
+    let reload = false;
+    // event.from may block eventTimeoutS; its answer is due within one ordinary deadline more.
+    const slack = Math.min(this.session.client.options.timeoutMs, EVENT_SLACK_MAX_MS);
     while (!this.stopped) {
       try {
+        if (reload) {
+          const down = this.model.staleSince;
+          this.reloads++;
+          await this.load();
+          reload = false;
+          backoff = this.options.backoffMinMs;
+          if (down > 0) this.options.onRecovered?.(Date.now() - down);
+        }
+        const logins = this.session.logins;
         const result = await this.session.call('event.from', [SUBSCRIBED, this.token, new XmlRpcDouble(this.options.eventTimeoutS)], {
-          timeoutMs: this.options.eventTimeoutS * 1000 + 15_000,
+          timeoutMs: this.options.eventTimeoutS * 1000 + slack,
           signal: this.abort.signal,
         });
+        if (this.session.logins !== logins) throw new SessionRenewed();
         const { events, token } = decodeEventBatch(result);
         // The token first: listeners woken by apply() (barrier) compare against it.
         this.token = token;
         this.model.apply(events);
-        this.model.state = 'live';
-        this.model.lastSync = Date.now();
-        backoff = this.options.backoffMinMs;
+        this.model.markLive();
       } catch (err) {
         if (this.stopped) return;
-        this.model.state = 'stale';
+        this.model.markStale(err instanceof SessionRenewed ? 'XenAPI session renewed: reloading' : describeFeedFailure(err));
         this.options.onError?.(err);
-        await sleep(backoff, this.abort.signal);
-        backoff = Math.min(backoff * 2, this.options.backoffMaxMs);
         // Any failure may have lost events (a restarted xapi resets tokens): reload in full.
-        try {
-          if (err instanceof XenApiError && err.code === 'SESSION_INVALID') await this.session.ensure();
-          await this.load();
-        } catch (reloadErr) {
-          if (!this.stopped) this.options.onError?.(reloadErr);
-        }
+        reload = true;
+        await sleep(jitter(backoff), this.abort.signal);
+        backoff = Math.min(backoff * 2, this.options.backoffMaxMs);
       }
     }
   }
 
   private async pollMetrics(): Promise<void> {
+    // A slow xapi must not pile polls up; a failed poll is simply tried at the next tick.
+    if (this.polling) return;
+    this.polling = true;
     try {
       const snapshot = new Map<XenClass, Map<string, XenRecord>>();
       for (const cls of METRICS) {
@@ -120,6 +154,8 @@ export class EventFeed {
       if (!this.stopped) this.model.replace(snapshot);
     } catch (err) {
       if (!this.stopped) this.options.onError?.(err);
+    } finally {
+      this.polling = false;
     }
   }
 }
@@ -144,6 +180,11 @@ export function decodeEventBatch(value: XenValue): { events: Change[]; token: st
 
 function asStruct(v: XenValue | undefined): XenStruct {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) ? (v as XenStruct) : {};
+}
+
+/** ±20 %, so gateways restarted together do not hammer a recovering xapi in step. */
+function jitter(ms: number): number {
+  return Math.round(ms * (0.8 + Math.random() * 0.4));
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -1,21 +1,29 @@
 // Basic-auth credentials checked with session.login_with_password and remembered briefly
 // under a salted hash (never the password), so a polling client costs one login per expiry.
 // The session is the caller's own, for writes; it is logged out when the entry goes.
+// While XenAPI is lost (the model is stale), a login that was still remembered when it was
+// lost is honoured without asking xapi, so clients keep reading last-known data; new
+// credentials still need xapi, and fail within its timeout.
 import { createHash, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { XenApiClient } from './client.js';
 import { XenApiError } from './errors.js';
+import type { ModelStatusView } from './model-health.js';
 import { login } from './session.js';
 
 export interface UserSession {
   readonly user: string;
   readonly sessionRef: string;
+  /** when xapi accepted the credentials (ms since epoch) */
+  readonly checkedAt: number;
 }
 
 export interface LoginCacheOptions {
   readonly ttlMs: number;
   readonly max: number;
   readonly originator: string;
+  /** the model's status: while it is stale, logins remembered when XenAPI was lost stay good */
+  readonly backend?: Pick<ModelStatusView, 'state' | 'staleSince'>;
 }
 
 /** xapi's answers meaning "these credentials are not accepted". */
@@ -26,15 +34,17 @@ export class LoginCache {
   private closing = false;
   private readonly cache: LRUCache<string, UserSession, { user: string; password: string }>;
 
-  constructor(private readonly client: XenApiClient, options: LoginCacheOptions) {
+  constructor(private readonly client: XenApiClient, private readonly options: LoginCacheOptions) {
     this.cache = new LRUCache<string, UserSession, { user: string; password: string }>({
       max: options.max,
       ttl: options.ttlMs,
       // lru-cache shares one login among concurrent requests with the same credentials.
+      // A login that cannot be checked now (xapi unreachable) stays, for outageLogin().
+      noDeleteOnFetchRejection: true,
       fetchMethod: async (_key, _stale, { context }) => {
         try {
           const sessionRef = await login(this.client, context.user, context.password, options.originator);
-          return { user: context.user, sessionRef };
+          return { user: context.user, sessionRef, checkedAt: Date.now() };
         } catch (err) {
           if (err instanceof XenApiError && REJECTED.has(err.code)) return undefined;
           throw err;
@@ -48,7 +58,16 @@ export class LoginCache {
 
   /** The user's session, or undefined when xapi rejects the credentials; throws when xapi cannot be asked. */
   async login(user: string, password: string): Promise<UserSession | undefined> {
-    return this.cache.fetch(this.key(user, password), { context: { user, password } });
+    const key = this.key(user, password);
+    return this.outageLogin(key) ?? this.cache.fetch(key, { context: { user, password } });
+  }
+
+  /** During an outage: the remembered login, even past its time, if it was good when XenAPI was lost. */
+  private outageLogin(key: string): UserSession | undefined {
+    const backend = this.options.backend;
+    if (backend?.state !== 'stale') return undefined;
+    const known = this.cache.peek(key, { allowStale: true });
+    return known !== undefined && known.checkedAt + this.options.ttlMs > backend.staleSince ? known : undefined;
   }
 
   /** Forgets a remembered login whose session xapi no longer knows, then logs in again. */

@@ -33,6 +33,10 @@ export class XenModel {
   state: ModelState = 'loading';
   /** when the feed last confirmed the model current (ms since epoch) */
   lastSync = 0;
+  /** when the feed lost XenAPI (ms since epoch); 0 while live */
+  staleSince = 0;
+  /** what went wrong last, for the health report (no host names or credentials) */
+  lastFailure: string | undefined;
 
   constructor() {
     for (const c of XEN_CLASSES) {
@@ -96,6 +100,23 @@ export class XenModel {
       this.uuids.set(cls, uuids);
     }
     this.bump(new Set(snapshot.keys()));
+  }
+
+  /** The feed confirmed the model current. */
+  markLive(now = Date.now()): void {
+    this.state = 'live';
+    this.lastSync = now;
+    this.staleSince = 0;
+    this.lastFailure = undefined;
+  }
+
+  /** The feed lost XenAPI: the data stays, marked stale from the first failure on. */
+  markStale(failure: string, now = Date.now()): void {
+    if (this.state === 'live') {
+      this.state = 'stale';
+      this.staleSince = now;
+    }
+    this.lastFailure = failure;
   }
 
   private bump(classes: ReadonlySet<XenClass>): void {

@@ -1,5 +1,7 @@
 // XenAPI sessions: log in, call with the session as first parameter, log in again once when
 // xapi says SESSION_INVALID (a restarted xapi forgets every session), log out on close.
+// `logins` counts the logins, so a caller can tell that the session was renewed under it
+// (the event feed must then reload: a restarted xapi's event tokens mean nothing).
 import type { CallOptions, XenApiClient, XenParam } from './client.js';
 import { XenApiError } from './errors.js';
 import type { XenValue } from './values.js';
@@ -14,6 +16,7 @@ export async function login(client: XenApiClient, user: string, password: string
 export class XenSession {
   private ref: string | undefined;
   private pending: Promise<string> | undefined;
+  private count = 0;
 
   constructor(
     readonly client: XenApiClient,
@@ -26,12 +29,22 @@ export class XenSession {
     return this.ref;
   }
 
+  /** Successful logins so far: it changes whenever the session is renewed. */
+  get logins(): number {
+    return this.count;
+  }
+
   /** The current session, logging in if there is none (concurrent callers share one login). */
   async ensure(): Promise<string> {
     if (this.ref) return this.ref;
-    this.pending ??= login(this.client, this.user, this.password, this.originator).finally(() => {
-      this.pending = undefined;
-    });
+    this.pending ??= login(this.client, this.user, this.password, this.originator)
+      .then((ref) => {
+        this.count++;
+        return ref;
+      })
+      .finally(() => {
+        this.pending = undefined;
+      });
     this.ref = await this.pending;
     return this.ref;
   }

@@ -73,3 +73,24 @@ t.test('--help prints the options; a bad option exits 2 with a message', async (
   t.equal(help.output(), HELP);
   t.match(bad.errors(), /xensim: vms must be a non-negative integer/);
 });
+
+t.test('failure drills: --delay-ms, --slave-of, SIGHUP restarts, SIGUSR2 cuts connections', async (t) => {
+  t.same(parseCli(['--delay-ms', '250', '--slave-of', '10.0.0.1'], {}), { help: false, options: { users: DEFAULT_SIM_USERS, delayMs: 250, slaveOf: '10.0.0.1' } });
+  t.same(parseCli([], { XENSIM_DELAY_MS: '5', XENSIM_SLAVE_OF: 'master.example' }), { help: false, options: { users: DEFAULT_SIM_USERS, delayMs: 5, slaveOf: 'master.example' } });
+  t.match(HELP, /--delay-ms N/);
+  t.match(HELP, /--slave-of ADDR/);
+  t.match(HELP, /SIGHUP restarts/);
+  t.throws(() => parseCli(['--delay-ms', 'slow'], {}), /delay-ms must be a non-negative integer/);
+
+  const member = run(['--slave-of', '192.0.2.7', '--delay-ms', '1']);
+  const [, url] = await member.line(/^listening (http:\/\/127\.0\.0\.1:\d+)\n/m);
+  t.ok(await member.line(/^pool member of 192\.0\.2\.7: every call answers HOST_IS_SLAVE$/m), 'it says it is a pool member');
+  const rpc = rpcClient(url ?? '');
+  t.same(await rpc.fail('session.login_with_password', 'root', 'xenroot'), ['HOST_IS_SLAVE', '192.0.2.7']);
+  member.child.kill('SIGUSR2');
+  await member.line(/^dropped \d+ connections$/m);
+  member.child.kill('SIGHUP');
+  await member.line(/^restarted$/m);
+  member.child.kill('SIGTERM');
+  t.equal(await member.exited, 0);
+});

@@ -1,0 +1,138 @@
+// The XenAPI client against the simulator's failure controls: deadlines, failure kinds,
+// following HOST_IS_SLAVE to the master and back, and the keep-alive race.
+import t from 'tap';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startSimulator } from '../../../src/sim/simulator.js';
+import { masterUrl, XenApiClient } from '../../../src/xenapi/client.js';
+import { XenApiError, XenTransportError } from '../../../src/xenapi/errors.js';
+import { login } from '../../../src/xenapi/session.js';
+
+const failure = async (work: Promise<unknown>): Promise<unknown> => {
+  try {
+    await work;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('no failure');
+};
+
+t.test('masterUrl: the master address with the configured scheme, path and port', async (t) => {
+  const https = new URL('https://xs01.example:8443/');
+  const plain = new URL('http://10.0.0.1');
+  t.equal(masterUrl(https, '10.0.0.2')?.href, 'https://10.0.0.2:8443/', 'the configured port');
+  t.equal(masterUrl(plain, 'xs02.example')?.href, 'http://xs02.example/', 'the default port stays default');
+  t.equal(masterUrl(plain, ' 127.0.0.1:9000 ')?.href, 'http://127.0.0.1:9000/', 'a port given with the address wins');
+  t.equal(masterUrl(https, 'fd00::2')?.href, 'https://[fd00::2]:8443/', 'a bare IPv6 address');
+  t.equal(masterUrl(https, '[fd00::2]:9443')?.href, 'https://[fd00::2]:9443/');
+  t.equal(masterUrl(https, '[fd00::3]')?.href, 'https://[fd00::3]:8443/');
+  for (const bad of ['', 'evil.example/path', 'user@host', 'host:0', 'host:70000', 'http://x', 'a b']) {
+    t.equal(masterUrl(https, bad), undefined, `"${bad}" is refused`);
+  }
+});
+
+t.test('a slow answer fails with a timeout at the deadline; a closed port is "refused"', async (t) => {
+  const sim = await startSimulator({ delayMs: 2000 });
+  t.teardown(() => sim.close());
+  const client = new XenApiClient(sim.url, { timeoutMs: 200 });
+  t.teardown(() => client.close());
+  const start = Date.now();
+  const slow = await failure(login(client, 'root', 'xenroot', 't'));
+  const ms = Date.now() - start;
+  t.ok(slow instanceof XenTransportError && slow.kind === 'timeout' && slow.timedOut, 'a timeout');
+  t.ok(ms >= 190 && ms < 800, `after the deadline (${ms} ms)`);
+  await sim.setMode({ delayMs: 0, refuse: true });
+  const refused = await failure(login(client, 'root', 'xenroot', 't'));
+  t.ok(refused instanceof XenTransportError && refused.kind === 'refused' && !refused.timedOut, 'refused');
+  const cut = new XenApiClient(sim.url, { timeoutMs: 1000 });
+  t.teardown(() => cut.close());
+  await sim.setMode({ refuse: false, dropNext: 1 });
+  const lost = await failure(cut.call('VM.start', ['OpaqueRef:x', 'OpaqueRef:y', false, false]));
+  t.ok(lost instanceof XenTransportError && lost.kind === 'connection', 'a cut connection');
+});
+
+t.test('answers that are not XenAPI are "protocol" failures', async (t) => {
+  const server = createServer((req, res) => {
+    req.resume();
+    if (req.url === '/html') {
+      res.writeHead(500, { 'Content-Type': 'text/html' }).end('<html>oops</html>');
+      return;
+    }
+    const body = req.url === '/fault'
+      ? '<methodResponse><fault><value><struct><member><name>faultCode</name><value><int>1</int></value></member></struct></value></fault></methodResponse>'
+      : req.url === '/nostatus'
+        ? '<methodResponse><params><param><value><struct><member><name>Value</name><value>x</value></member></struct></value></param></params></methodResponse>'
+        : req.url === '/scalar'
+          ? '<methodResponse><params><param><value>x</value></param></params></methodResponse>'
+          : 'not xml';
+    res.writeHead(200, { 'Content-Type': 'text/xml' }).end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => new Promise<void>((r) => server.close(() => r())));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  for (const path of ['/html', '/fault', '/nostatus', '/scalar', '/garbage']) {
+    const client = new XenApiClient(`${base}${path}`, { timeoutMs: 1000 });
+    const err = await failure(client.call('VM.get_all', ['s']));
+    client.close();
+    t.ok(err instanceof XenTransportError && err.kind === 'protocol', `${path}: ${String(err)}`);
+  }
+});
+
+t.test('HOST_IS_SLAVE: the call goes to the master, and so does every later call', async (t) => {
+  const master = await startSimulator({ vms: 1 });
+  const member = await startSimulator({ vms: 1, slaveOf: `127.0.0.1:${master.port}` });
+  t.teardown(async () => {
+    await member.close();
+    await master.close();
+  });
+  const moves: string[] = [];
+  const client = new XenApiClient(member.url, { timeoutMs: 2000, onEndpointChange: (to, why) => moves.push(`${to} ${why}`) });
+  t.teardown(() => client.close());
+  t.equal(client.endpoint, member.url);
+  const s = await login(client, 'root', 'xenroot', 't');
+  t.equal(client.endpoint, master.url, 'it talks to the master now');
+  t.equal(client.configuredEndpoint, member.url);
+  t.match(moves, [new RegExp(`^${master.url} 127\\.0\\.0\\.1:\\d+ is a pool member`)]);
+  t.ok((await client.call('VM.get_all', [s])) instanceof Array, 'the session is good on the master');
+  t.equal(member.faultStats.slaveAnswers, 1, 'one HOST_IS_SLAVE, then straight to the master');
+
+  // The master goes away: the next call fails, and the one after starts from the configured host.
+  await master.setMode({ refuse: true });
+  const gone = await failure(client.call('VM.get_all', [s]));
+  t.ok(gone instanceof XenTransportError && gone.kind === 'refused');
+  t.equal(client.endpoint, member.url, 'back to the configured address');
+  // Meanwhile the member became the master itself.
+  await member.becomeMaster();
+  const s2 = await login(client, 'root', 'xenroot', 't');
+  t.equal(client.endpoint, member.url);
+  t.ok((await client.call('VM.get_all', [s2])) instanceof Array);
+});
+
+t.test('HOST_IS_SLAVE naming an unusable address or this host itself is not followed', async (t) => {
+  const sim = await startSimulator({ vms: 0, slaveOf: 'not a host' });
+  t.teardown(() => sim.close());
+  const client = new XenApiClient(sim.url, { timeoutMs: 2000 });
+  t.teardown(() => client.close());
+  const err = await failure(login(client, 'root', 'xenroot', 't'));
+  t.ok(err instanceof XenApiError && err.code === 'HOST_IS_SLAVE', 'the error comes through');
+  t.equal(client.endpoint, sim.url);
+  await sim.becomeSlave(`127.0.0.1:${sim.port}`);
+  const self = await failure(login(client, 'root', 'xenroot', 't'));
+  t.ok(self instanceof XenApiError && self.code === 'HOST_IS_SLAVE', 'a member naming itself is not followed in a loop');
+  t.equal(sim.faultStats.slaveAnswers, 2);
+});
+
+t.test('a keep-alive connection closed under a request: reads are sent again, writes are not', async (t) => {
+  const sim = await startSimulator({ vms: 1 });
+  t.teardown(() => sim.close());
+  const client = new XenApiClient(sim.url, { timeoutMs: 2000 });
+  t.teardown(() => client.close());
+  const s = await login(client, 'root', 'xenroot', 't');
+  // The next request rides the pooled connection, which the simulator cuts on arrival.
+  await sim.setMode({ dropNext: 1 });
+  t.ok((await client.call('VM.get_all', [s])) instanceof Array, 'a read is sent again on a new connection');
+  t.equal(sim.faultStats.droppedRequests, 1);
+  await sim.setMode({ dropNext: 1 });
+  const write = await failure(client.call('VM.set_name_description', ['OpaqueRef:x', 'y']));
+  t.ok(write instanceof XenTransportError && write.kind === 'connection', 'a write is not: it fails');
+});
