@@ -23,6 +23,7 @@ import { XenApiClient } from './xenapi/client.js';
 import { EventFeed } from './xenapi/event-feed.js';
 import { LoginCache } from './xenapi/login-cache.js';
 import { XenModel } from './xenapi/model.js';
+import { ModelHealth } from './xenapi/model-health.js';
 import { XenSession } from './xenapi/session.js';
 import { map, str } from './xenapi/values.js';
 
@@ -52,7 +53,12 @@ export interface Gateway {
 
 export async function createGateway(config: GatewayConfig & { xapiUrl: string }, options: GatewayOptions): Promise<Gateway> {
   const schema = loadSchemaDir(options.schemaDir ?? defaultSchemaDir());
-  const client = new XenApiClient(config.xapiUrl, { timeoutMs: config.xapiTimeoutMs, insecureTls: config.xapiInsecureTls });
+  const client = new XenApiClient(config.xapiUrl, {
+    timeoutMs: config.xapiTimeoutMs,
+    insecureTls: config.xapiInsecureTls,
+    // Called only once the app exists (a redirect happens during or after the first load).
+    onEndpointChange: (endpoint, why) => app.log.warn({ endpoint, why }, 'XenAPI calls now go to another host'),
+  });
   const service = new XenSession(client, config.xapiUser, config.xapiPassword, ORIGINATOR);
   const model = new XenModel();
   const fastifyOptions = {
@@ -73,6 +79,7 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
     metricsIntervalMs: config.metricsIntervalMs,
     backoffMinMs: 500,
     backoffMaxMs: 30_000,
+    onRecovered: (downMs) => log.info({ downMs }, 'XenAPI event feed recovered; the model is live again'),
     onError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'XenAPI event feed error; serving last known data'),
   });
   try {
@@ -99,8 +106,10 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
     defaultTtlMs: config.enumerationTtlMs,
     maxTtlMs: config.enumerationMaxTtlMs,
   });
-  const logins = new LoginCache(client, { ttlMs: config.loginCacheMs, max: 10_000, originator: ORIGINATOR });
+  const logins = new LoginCache(client, { ttlMs: config.loginCacheMs, max: 10_000, originator: ORIGINATOR, backend: model });
+  const health = new ModelHealth(model, { staleServeMs: config.staleServeMs });
   const deps: WsmanDeps = {
+    availability: health,
     cimom,
     contexts,
     product: productInfo(model, securityProfiles(config, options.tls !== undefined)),
@@ -128,7 +137,7 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
       refuseBasic: !secure && config.refuseBasicOverHttp,
     });
     registerAnonymousIdentify(f, deps);
-    registerHealthRoute(f, model);
+    registerHealthRoute(f, health);
   };
   frontEnd(app, false);
   if (httpsApp) frontEnd(httpsApp, true);

@@ -40,6 +40,8 @@ export interface GatewayConfig {
   readonly loginCacheMs: number;
   readonly eventTimeoutS: number;
   readonly metricsIntervalMs: number;
+  /** how long reads are still served from the last-known data after XenAPI was lost */
+  readonly staleServeMs: number;
   /** how long a method waits for its XenAPI task before answering 4096 with a job */
   readonly jobWaitMs: number;
   /** how long a finished job stays readable */
@@ -81,6 +83,7 @@ export const OPTIONS = {
   'enum-ttl': { env: 'WSMAN_ENUM_TTL_MS', default: '600000', help: 'idle lifetime of an enumeration context, in ms' },
   'login-cache': { env: 'WSMAN_LOGIN_CACHE_MS', default: '60000', help: 'how long a checked login is remembered, in ms' },
   'event-timeout': { env: 'XAPI_EVENT_TIMEOUT_S', default: '30', help: 'seconds one event.from call waits for changes' },
+  'stale-serve': { env: 'WSMAN_STALE_SERVE_MS', default: '300000', help: 'how long reads are still answered from the last-known data after XenAPI was lost, in ms (0: refuse at once); then wsa:EndpointUnavailable' },
   'metrics-interval': { env: 'XAPI_METRICS_INTERVAL_MS', default: '60000', help: 'how often VM and host metrics are re-read, in ms (0: never)' },
   'job-wait': { env: 'WSMAN_JOB_WAIT_MS', default: '3000', help: 'how long a method waits for its XenAPI task before answering 4096 with a job, in ms' },
   'job-retention': { env: 'WSMAN_JOB_RETENTION_MS', default: '600000', help: 'how long a finished job (CIM_ConcreteJob) stays readable, in ms' },
@@ -173,6 +176,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Gat
     loginCacheMs: num('login-cache', 1000),
     eventTimeoutS: num('event-timeout', 1, 3600),
     metricsIntervalMs: num('metrics-interval', 0),
+    staleServeMs: num('stale-serve', 0),
     jobWaitMs: num('job-wait', 0, 600_000),
     jobRetentionMs: num('job-retention', 1000),
   };

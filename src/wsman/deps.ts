@@ -22,6 +22,8 @@ export interface WsmanLimits {
 
 export interface WsmanDeps {
   readonly cimom: Cimom;
+  /** the stale-data policy: why reads cannot be served from the model now, or undefined when they can */
+  readonly availability?: { unavailableReason(): string | undefined };
   readonly contexts: EnumerationContexts;
   readonly product: ProductInfo;
   readonly limits: WsmanLimits;

@@ -52,6 +52,11 @@ export async function dispatchWsman(input: DispatchInput, deps: WsmanDeps): Prom
     return reply(handleIdentify(deps.product, input.principal !== undefined), req.messageId);
   }
   if (!input.principal) return { kind: 'unauthenticated' };
+  // Reads come from the model: beyond the stale-data bound they are refused (README "When XenAPI fails").
+  if (req.kind === 'get' || req.kind === 'enumerate' || req.kind === 'pull') {
+    const offline = deps.availability?.unavailableReason();
+    if (offline !== undefined) return faultOutcome(new WsmanFault('wsa:EndpointUnavailable', { detail: 'ResourceOffline', reason: offline }), req.messageId, req.kind);
+  }
   // An absurd OperationTimeout is capped, never left to overflow a timer.
   const timeout = req.headers.operationTimeoutMs === undefined ? undefined : Math.max(1, Math.min(req.headers.operationTimeoutMs, deps.limits.maxOperationTimeoutMs));
   const ctx: OperationContext = {

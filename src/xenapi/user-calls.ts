@@ -1,5 +1,6 @@
 // Writes go to XenAPI with the caller's own session, so xapi's role checks decide. A session
-// xapi has forgotten (SESSION_INVALID) is renewed once with the request's credentials.
+// xapi has forgotten (SESSION_INVALID: xapi restarted, or the client moved to a new pool
+// master after HOST_IS_SLAVE) is renewed once with the request's credentials.
 import type { CallOptions, XenApiClient, XenParam } from './client.js';
 import { XenApiError } from './errors.js';
 import type { XenValue } from './values.js';

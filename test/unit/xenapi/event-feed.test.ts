@@ -3,7 +3,7 @@
 import t from 'tap';
 import { startSimulator } from '../../../src/sim/simulator.js';
 import { XenApiClient } from '../../../src/xenapi/client.js';
-import { XenTransportError } from '../../../src/xenapi/errors.js';
+import { XenApiError, XenTransportError } from '../../../src/xenapi/errors.js';
 import { EventFeed } from '../../../src/xenapi/event-feed.js';
 import { XenModel } from '../../../src/xenapi/model.js';
 import { XenSession } from '../../../src/xenapi/session.js';
@@ -65,6 +65,27 @@ t.test('a session renewed under event.from means a reload: the token may predate
   t.equal(feed.reloadCount, 1);
   t.ok(await until(() => model.state === 'live'));
   t.equal(model.byUuid('VM', 'vm-uuid')?.['name_label'], 'load 2', 'from the fresh load');
+  await feed.stop();
+});
+
+t.test('a token xapi cannot parse (EVENT_FROM_TOKEN_PARSE_FAILURE) means a reload with token ""', async (t) => {
+  const model = new XenModel();
+  const tokens: string[] = [];
+  let follows = 0;
+  const session = new FakeSession(async (token, signal) => {
+    tokens.push(token);
+    if (++follows === 1) throw new XenApiError('EVENT_FROM_TOKEN_PARSE_FAILURE', [token], 'event.from');
+    return blockUntilAborted(signal);
+  });
+  const seen: string[] = [];
+  const feed = feedOf(session, model);
+  const off = model.onChange(() => seen.push(`${model.state}:${model.lastFailure ?? ''}`));
+  await feed.start();
+  t.ok(await until(() => session.loads.length === 2 && model.state === 'live'), 'reloaded and live');
+  t.same(tokens, ['L1', 'L2'], 'followed from the first load\'s token, then from the reload\'s');
+  t.equal(feed.reloadCount, 1);
+  t.match(seen.at(-1), /^stale:XenAPI EVENT_FROM_TOKEN_PARSE_FAILURE from event\.from$/, 'stale while the reload ran, with the reason');
+  off();
   await feed.stop();
 });
 
