@@ -21,9 +21,11 @@ export function parseContentType(header: string | undefined): MediaType {
   return { type: type.trim().toLowerCase(), charset };
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-const utf16le = new TextDecoder('utf-16le', { fatal: true });
-const utf16be = new TextDecoder('utf-16be', { fatal: true });
+// ignoreBOM: the byte order mark is taken off below, once; a second one stays in the text
+// (where the XML reader refuses it) instead of being swallowed too.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const utf16le = new TextDecoder('utf-16le', { fatal: true, ignoreBOM: true });
+const utf16be = new TextDecoder('utf-16be', { fatal: true, ignoreBOM: true });
 
 /**
  * Decodes a request body. The BOM, when present, wins over the declared charset; without one,

@@ -21,9 +21,12 @@ export function registerSoapBody(app: FastifyInstance, opts: SoapBodyOptions): v
     const fault =
       err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
         ? new WsmanFault('wsman:EncodingLimit', { detail: 'ServiceEnvelopeLimit', reason: `The request is larger than the ${opts.bodyLimit} bytes this service accepts.` })
-        : (err.statusCode ?? 500) < 500
-          ? new WsmanFault('wsman:SchemaValidationError', { reason: 'The HTTP request could not be read.' })
-          : new WsmanFault('wsman:InternalError', { reason: 'The service met an internal error; the request was not completed.' });
+        : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+          // An empty or unparsable Content-Type (the route itself refuses well-formed other types alike).
+          ? new WsmanFault('wsman:EncodingLimit', { detail: 'EncodingType', reason: 'The request must be application/soap+xml (or text/xml).' })
+          : (err.statusCode ?? 500) < 500
+            ? new WsmanFault('wsman:SchemaValidationError', { reason: 'The HTTP request could not be read.' })
+            : new WsmanFault('wsman:InternalError', { reason: 'The service met an internal error; the request was not completed.' });
     if (fault.subcode === 'wsman:InternalError') req.log.error({ err: { name: err.name, message: err.message, stack: err.stack } }, 'internal error');
     return reply.code(fault.httpStatus).header('Content-Type', 'application/soap+xml;charset=UTF-8')
       .send(`<?xml version="1.0" encoding="UTF-8"?>${encodeFault(fault)}`);

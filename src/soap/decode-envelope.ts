@@ -24,7 +24,7 @@ export function decodeEnvelope(xml: string, limits: XmlLimits = DEFAULT_XML_LIMI
     }
     if (err instanceof XmlSyntaxError) {
       const where = err.line !== undefined ? ` (line ${err.line}, column ${err.column ?? 0})` : '';
-      throw new WsmanFault('wsman:SchemaValidationError', { reason: `The request is not well-formed XML: ${err.message}${where}` });
+      throw new WsmanFault('wsman:SchemaValidationError', { reason: `The request is not well-formed XML: ${quoted(err.message)}${where}` });
     }
     throw err;
   }
@@ -51,4 +51,13 @@ export function decodeEnvelope(xml: string, limits: XmlLimits = DEFAULT_XML_LIMI
   const unqualified = header?.children.find((h) => h.ns === '');
   if (unqualified) throw new WsmanFault('wsman:SchemaValidationError', { reason: `The header block ${unqualified.name.slice(0, 60)} is not namespace-qualified.` });
   return { headers: header?.children ?? [], body: body.children[0], bodyElements: body.children };
+}
+
+/**
+ * A parser message, which may quote the request (tag and attribute names), made safe to quote
+ * back: bounded, and with no "&" that a writer could take for the start of an entity reference.
+ */
+function quoted(message: string): string {
+  const short = message.length > 300 ? `${message.slice(0, 300)}…` : message;
+  return short.replace(/&/g, '\uff06');
 }

@@ -102,8 +102,9 @@ export function decodeXmlText(s: string): string {
   return s.replace(ENTITY_REF, (m, named: string | undefined, dec: string | undefined, hex: string | undefined) => {
     if (named !== undefined) return PREDEFINED[named] ?? m;
     const code = dec !== undefined ? Number(dec) : hex !== undefined ? parseInt(hex, 16) : -1;
-    if (code < 0) throw new XmlSyntaxError('undeclared entity or bare "&" in character data');
-    if (!isXmlChar(code)) throw new XmlSyntaxError(`character reference &#${code}; is not a legal XML character`);
+    // The messages name no entity text: they end up in fault reasons.
+    if (code < 0) throw new XmlSyntaxError('an ampersand that starts no predefined entity or character reference (entities are not declared in SOAP)');
+    if (!isXmlChar(code)) throw new XmlSyntaxError(`a character reference to U+${code.toString(16).toUpperCase().padStart(4, '0')}, which is not a legal XML character`);
     return String.fromCodePoint(code);
   });
 }
@@ -122,6 +123,8 @@ interface Frame {
 /** Parses a complete XML document into a namespace-resolved element tree. */
 export function parseXml(xml: string, limits: XmlLimits = DEFAULT_XML_LIMITS): XmlElement {
   if (DOCTYPE.test(xml)) throw new XmlSyntaxError('a document type declaration is not allowed in a SOAP message');
+  // The byte order mark was taken off with the encoding; another one is a character before the root.
+  if (xml.startsWith('\ufeff')) throw new XmlSyntaxError('a byte order mark inside the document');
   const illegal = ILLEGAL_CHAR.exec(xml);
   if (illegal) {
     const code = illegal[0].codePointAt(0) ?? 0;

@@ -1,7 +1,7 @@
 // What the gateway answered, read strictly: a 401 challenge, a SOAP 1.2 fault, or a response
 // envelope. Every way the answer breaks the rules (DSP0226 §14, SOAP 1.2 part 1 §5.4, the
 // gateway's transport rules) is listed in `problems`, so callers can assert there are none.
-import { parseXml, type XmlElement } from '../../src/soap/xml.js';
+import { decodeXmlText, parseXml, type XmlElement } from '../../src/soap/xml.js';
 import type { RawReply } from './wire.js';
 
 export const URI = {
@@ -83,7 +83,7 @@ export const DSP0226_FAULTS: Readonly<Record<string, 'Sender' | 'Receiver'>> = {
 };
 
 /** Text that must never appear raw in an answer: it only gets there by echoing a request unescaped. */
-export const ATTACK_MARKERS: readonly string[] = ['<inj:', '<pwn', '<script', '<!DOCTYPE', '<!doctype', '<!ENTITY', '<xi:include', '<?xml-stylesheet', 'xmlns:inj='];
+export const ATTACK_MARKERS: readonly string[] = ['<inj:', '<pwn', '<script', '<!DOCTYPE', '<!doctype', '<!ENTITY', '<xi:include', '<?xml-stylesheet'];
 
 export interface Answer {
   readonly status: number;
@@ -253,10 +253,12 @@ function resolveQName(qname: string, text: string, problems: string[]): { ns: st
     problems.push(`${JSON.stringify(qname.slice(0, 80))} is not a prefixed QName`);
     return undefined;
   }
-  const decls = new Set([...text.matchAll(new RegExp(`xmlns:${m[1]}="([^"]*)"`, 'g'))].map((d) => d[1] ?? ''));
+  // Declarations inside start tags only: character data may quote 'xmlns:p="…"' harmlessly.
+  const decl = new RegExp(`\\sxmlns:${m[1]}="([^"]*)"`, 'g');
+  const decls = new Set([...text.matchAll(/<[A-Za-z_][^<>]*>/g)].flatMap((tag) => [...tag[0].matchAll(decl)].map((d) => d[1] ?? '')));
   if (decls.size !== 1) {
     problems.push(`the prefix ${m[1]} of ${qname} is declared ${decls.size} times`);
     return undefined;
   }
-  return { ns: [...decls][0] ?? '', local: m[2] };
+  return { ns: decodeXmlText([...decls][0] ?? ''), local: m[2] };
 }

@@ -56,6 +56,11 @@ t.before(async () => {
   const halted = vms.find((v) => v['power_state'] === 'Halted');
   if (!running || !halted || !hosts[0]) throw new Error('the simulator lacks a running and a halted guest or a host');
   const host = field(hosts[0], 'uuid');
+  // The host as a reference: wsa:Address and wsa:ReferenceParameters (DSP0227 §7.3).
+  const hostRef =
+    '<wsa:Address>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</wsa:Address><wsa:ReferenceParameters>' +
+    `<wsman:ResourceURI>${RESOURCE['HOSTCS']}</wsman:ResourceURI><wsman:SelectorSet><wsman:Selector Name="CreationClassName">Xen_HostComputerSystem</wsman:Selector>` +
+    `<wsman:Selector Name="Name">${host}</wsman:Selector></wsman:SelectorSet></wsa:ReferenceParameters>`;
   const shared = new Map<string, string>();
   subs = {
     values: {
@@ -64,10 +69,8 @@ t.before(async () => {
       HOST: host,
       NOVM: '00000000-0000-0000-0000-000000000000',
       CANARY: canary.url,
-      HOST_EPR:
-        '<wsa:EndpointReference><wsa:Address>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</wsa:Address><wsa:ReferenceParameters>' +
-        `<wsman:ResourceURI>${RESOURCE['HOSTCS']}</wsman:ResourceURI><wsman:SelectorSet><wsman:Selector Name="CreationClassName">Xen_HostComputerSystem</wsman:Selector>` +
-        `<wsman:Selector Name="Name">${host}</wsman:Selector></wsman:SelectorSet></wsa:ReferenceParameters></wsa:EndpointReference>`,
+      HOST_REF: hostRef,
+      HOST_EPR: `<wsa:EndpointReference>${hostRef}</wsa:EndpointReference>`,
     },
     context: async (name) => {
       if (name === undefined) return openContext();
@@ -124,19 +127,17 @@ async function runEntry(t: Test, entry: CorpusEntry, n: number, category: string
     t.ok(reply.bytesSent < entry.refusedBefore, `answered after ${reply.bytesSent} of ${entry.refusedBefore} bytes, in ${reply.ms.toFixed(0)} ms: refused early, not read`);
   }
   const standardStatus = reply.status === 200 || reply.status === 401 || reply.status === 500;
-  // What must hold for every answer, known bug or not: a well-formed fault, response or challenge.
-  if (standardStatus || entry.expect.status === reply.status) {
-    const problems = standardStatus ? answer.problems : [];
-    t.same(problems, [], 'the answer is a well-formed SOAP 1.2 envelope (or an empty 401) that echoes nothing unescaped', { answer: answer.text.slice(0, 1500) });
-  }
-  if (answer.kind === 'fault') t.not(answer.subcode, 'wsman:InternalError', 'the gateway classified the input (no InternalError)', { reason: answer.reason });
+  const problems = standardStatus ? answer.problems : [];
   const diff = differences(answer, entry.expect);
-  if (entry.knownBug !== undefined) {
-    if (diff.length > 0) knownBugs.push(`${category}/${entry.name}: ${entry.knownBug} (now: ${describe(answer)})`);
-    t.same(diff, [], `exact answer — known bug: ${entry.knownBug}`, { todo: entry.knownBug, request: req.preview });
-  } else {
-    t.same(diff, [], `the answer DSP0226 names: ${describeExpect(entry)}`, { request: req.preview, answer: answer.text.slice(0, 1500) });
+  const internal = answer.kind === 'fault' && answer.subcode === 'wsman:InternalError';
+  // A known bug (in a file this corpus does not own) turns the entry's checks into TODOs until it is fixed.
+  const todo = entry.knownBug !== undefined ? { todo: entry.knownBug } : {};
+  if (entry.knownBug !== undefined && (diff.length > 0 || problems.length > 0 || internal)) {
+    knownBugs.push(`${category}/${entry.name}: ${entry.knownBug} (now: ${describe(answer)}${problems.length > 0 ? `; ${problems.join('; ')}` : ''})`);
   }
+  t.same(problems, [], 'the answer is a well-formed SOAP 1.2 envelope (or an empty 401) that echoes nothing unescaped', { ...todo, answer: answer.text.slice(0, 1500) });
+  t.notOk(internal, 'the gateway classified the input (no InternalError)', { ...todo, reason: answer.reason });
+  t.same(diff, [], `the answer DSP0226 names: ${describeExpect(entry)}`, { ...todo, request: req.preview, answer: answer.text.slice(0, 1500) });
 }
 
 function describeExpect(e: CorpusEntry): string {

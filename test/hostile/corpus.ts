@@ -4,6 +4,7 @@
 // the files and turns an entry into bytes; corpus.test.ts sends them.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decodeXmlText } from '../../src/soap/xml.js';
 import { generate, GENERATORS } from './generators.js';
 import type { BodySource } from './wire.js';
 
@@ -206,7 +207,7 @@ const CREDENTIALS: Readonly<Record<string, string>> = { root: 'root:xenroot', mo
 export async function buildRequest(entry: CorpusEntry, index: number, subs: Substitutions): Promise<BuiltRequest> {
   const headers: Record<string, string> = {};
   const ct = entry.headers?.['content-type'];
-  if (ct !== null) headers['Content-Type'] = ct ?? 'application/soap+xml;charset=UTF-8';
+  if (ct !== null) headers['Content-Type'] = await expand(ct ?? 'application/soap+xml;charset=UTF-8', subs);
   const auth = entry.headers?.auth ?? 'root';
   if (typeof auth === 'string') {
     const c = CREDENTIALS[auth];
@@ -234,7 +235,8 @@ export async function buildRequest(entry: CorpusEntry, index: number, subs: Subs
   let messageId: string | undefined;
   if (typeof spec === 'object') {
     const m = spec.envelope.messageId;
-    messageId = m === null ? undefined : m === undefined ? defaultMessageId : (await expand(m, subs)).trim();
+    // The MessageID as the service reads it: CDATA unwrapped, references decoded, trimmed.
+    messageId = m === null ? undefined : m === undefined ? defaultMessageId : decodeXmlText((await expand(m, subs)).replace(/<!\[CDATA\[|\]\]>/g, '')).trim();
   }
   const enc = entry.encoding ?? {};
   if (enc.truncate !== undefined) text = text.slice(0, enc.truncate);

@@ -26,14 +26,26 @@ export interface SendOptions {
 const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 4 });
 
 export class WireError extends Error {
-  constructor(message: string, readonly bytesSent: number) {
+  constructor(message: string, readonly bytesSent: number, readonly reusedSocket = false) {
     super(message);
     this.name = 'WireError';
   }
 }
 
 /** POSTs to endpoint; resolves with the whole reply, even when the server answers before the body is sent. */
-export function sendRaw(endpoint: string, opts: SendOptions): Promise<RawReply> {
+export async function sendRaw(endpoint: string, opts: SendOptions): Promise<RawReply> {
+  try {
+    return await sendOnce(endpoint, opts, true);
+  } catch (err) {
+    // A pooled socket the server had just closed (after a "Connection: close" answer) fails
+    // before anything is answered; that is the client's race, not the server's: retry once on
+    // a fresh connection, which tells a server that really drops requests apart.
+    if (err instanceof WireError && err.reusedSocket && Buffer.isBuffer(opts.body)) return sendOnce(endpoint, opts, false);
+    throw err;
+  }
+}
+
+function sendOnce(endpoint: string, opts: SendOptions, pooled: boolean): Promise<RawReply> {
   const url = new URL(endpoint);
   const streamed = !Buffer.isBuffer(opts.body);
   const headers: Record<string, string> = { ...opts.headers };
@@ -49,7 +61,7 @@ export function sendRaw(endpoint: string, opts: SendOptions): Promise<RawReply> 
       method: 'POST',
       headers,
       // A streamed body may be cut short by the server; never reuse that socket.
-      agent: streamed ? false : keepAlive,
+      agent: streamed || !pooled ? false : keepAlive,
     });
     const timer = setTimeout(() => fail(new WireError(`no answer within ${opts.timeoutMs ?? 20_000} ms`, sent)), opts.timeoutMs ?? 20_000);
     const fail = (err: Error): void => {
@@ -57,9 +69,11 @@ export function sendRaw(endpoint: string, opts: SendOptions): Promise<RawReply> 
       settled = true;
       clearTimeout(timer);
       req.destroy();
-      reject(err instanceof WireError ? err : new WireError(err.message, sent));
+      reject(err instanceof WireError ? err : new WireError(err.message, sent, req.reusedSocket && !answered));
     };
+    let answered = false;
     req.on('response', (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (d: Buffer) => {
