@@ -141,15 +141,23 @@ export class Cimom implements ProviderLookup {
       }
     }
     const ccn = keys.find((k) => k.name.toLowerCase() === 'creationclassname');
+    const complete = cls.keys.every((name) => keys.some((k) => k.name.toLowerCase() === name.toLowerCase()));
     const found: CimInstance[] = [];
     for (const { className: concrete, provider } of this.providersFor(namespace, cls.name, true)) {
       if (ccn && String(ccn.value).toLowerCase() !== concrete.toLowerCase()) continue;
-      const inst = this.candidate(ctx, provider, concrete, keys);
-      if (inst && keys.every((k) => keyMatches(inst.get(k.name), k.value, k.name))) found.push(inst);
+      for (const inst of this.candidates(ctx, provider, concrete, keys, complete)) {
+        if (keys.every((k) => keyMatches(inst.get(k.name), k.value, k.name))) found.push(inst);
+        if (found.length > 1) break;
+      }
     }
     const [only, second] = found;
     if (!only) throw new CimError('NOT_FOUND', `No ${cls.name} instance has these keys.`);
-    if (second) throw new CimError('INVALID_PARAMETER', `The keys given name more than one ${cls.name} instance.`, { subject: 'keys', keyProblem: 'ambiguous' });
+    if (second) {
+      // DSP0226 §7.3: keys left out that would have told the instances apart are insufficient.
+      throw complete
+        ? new CimError('INVALID_PARAMETER', `The keys given name more than one ${cls.name} instance.`, { subject: 'keys', keyProblem: 'ambiguous' })
+        : new CimError('INVALID_PARAMETER', `The keys given name more than one ${cls.name} instance; give all of ${cls.keys.join(', ')}.`, { subject: 'keys', keyProblem: 'insufficient' });
+    }
     return only;
   }
 
@@ -226,12 +234,22 @@ export class Cimom implements ProviderLookup {
     }
   }
 
-  private candidate(ctx: OperationContext, provider: InstanceProvider, className: string, keys: readonly KeyBinding[]): CimInstance | undefined {
+  /**
+   * The instances keys may name in one class: the one a provider finds by id, or, when keys
+   * were left out (e.g. only CreationClassName), every instance, for the caller to match.
+   */
+  private *candidates(ctx: OperationContext, provider: InstanceProvider, className: string, keys: readonly KeyBinding[], complete: boolean): Generator<CimInstance> {
     const id = provider.idOf(ctx, className, keys);
-    if (id !== undefined) return provider.instanceById(ctx, className, id);
-    // Keys that name no id directly (e.g. only CreationClassName): one instance is still unambiguous.
-    const ids = provider.instanceIds(ctx, className);
-    return ids.length === 1 && ids[0] !== undefined ? provider.instanceById(ctx, className, ids[0]) : undefined;
+    if (id !== undefined) {
+      const inst = provider.instanceById(ctx, className, id);
+      if (inst) yield inst;
+      return;
+    }
+    if (complete) return;
+    for (const each of provider.instanceIds(ctx, className)) {
+      const inst = provider.instanceById(ctx, className, each);
+      if (inst) yield inst;
+    }
   }
 
   private *providersFor(namespace: string, className: string, deep: boolean): Generator<{ className: string; provider: InstanceProvider }> {

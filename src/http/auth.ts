@@ -25,5 +25,7 @@ export function parseBasic(header: string | undefined): BasicCredentials | undef
   const decoded = Buffer.from(m[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon <= 0) return null;
+  // RFC 7617 §2: neither part may hold control characters (xapi's XML-RPC could not carry them anyway).
+  if (/[\u0000-\u001f\u007f]/.test(decoded)) return null;
   return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }

@@ -11,7 +11,7 @@ export function encodeFault(fault: WsmanFault, relatesTo?: string, lang = 'en-US
     relatesTo,
     headers: (h) => {
       const nu = fault.notUnderstood;
-      if (nu) h.ele(NS.S, 's:NotUnderstood').att(NS.XMLNS, 'xmlns:nu', nu.ns).att('qname', `nu:${nu.name}`);
+      if (nu) h.ele(NS.S, 's:NotUnderstood').att(NS.XMLNS, 'xmlns:nu', xmlSafe(nu.ns)).att('qname', `nu:${nu.name}`);
     },
     body: (b) => {
       const f = b.ele(NS.S, 's:Fault');

@@ -22,6 +22,8 @@ export interface Headers {
   readonly to?: string;
   readonly messageId?: string;
   readonly replyTo?: string;
+  /** wsa:FaultTo's Address: like ReplyTo, only the anonymous address is served */
+  readonly faultTo?: string;
   readonly resourceUri?: string;
   readonly selectors?: readonly Selector[];
   readonly options: readonly Option[];
@@ -84,6 +86,7 @@ export function decodeHeaders(blocks: readonly XmlElement[]): Headers {
       case key(NS.WSA, 'To'): h.to = trimmedText(el); break;
       case key(NS.WSA, 'MessageID'): h.messageId = trimmedText(el); break;
       case key(NS.WSA, 'ReplyTo'): h.replyTo = trimmedText(el.children.find((c) => c.ns === NS.WSA && c.name === 'Address')); break;
+      case key(NS.WSA, 'FaultTo'): h.faultTo = trimmedText(el.children.find((c) => c.ns === NS.WSA && c.name === 'Address')); break;
       case key(NS.WSMAN, 'ResourceURI'): h.resourceUri = trimmedText(el); break;
       case key(NS.WSMAN, 'SelectorSet'): h.selectors = decodeSelectorSet(el); break;
       case key(NS.WSMAN, 'OptionSet'):
@@ -106,7 +109,7 @@ export function decodeHeaders(blocks: readonly XmlElement[]): Headers {
         break;
       case key(NS.WSMAN, 'RequestTotalItemsCountEstimate'): h.requestTotalItemsCountEstimate = true; break;
       case key(NS.WSMAN, 'RequestEPR'): h.requestEpr = true; break;
-      default: break; // understood and ignored: FaultTo, From, SessionId, OperationID, SequenceId
+      default: break; // understood and ignored: From, SessionId, OperationID, SequenceId
     }
   }
   return h;
@@ -163,10 +166,11 @@ function checkLocale(lang: string, mustUnderstand: boolean, header: 'Locale' | '
 
 function decodeMaxEnvelopeSize(el: XmlElement): number {
   const t = trimmedText(el);
-  if (!/^\d{1,10}$/.test(t)) {
+  if (!/^\+?\d+$/.test(t)) {
     throw new WsmanFault('wsa:InvalidMessageInformationHeader', { reason: `MaxEnvelopeSize "${t.slice(0, 40)}" is not a positive integer.` });
   }
-  return Number(t);
+  // Any xs:positiveInteger is valid; beyond what a number holds it means "no limit" in practice.
+  return Math.min(Number(t), Number.MAX_SAFE_INTEGER);
 }
 
 function decodeOperationTimeout(el: XmlElement): number {
@@ -187,5 +191,6 @@ export function parseDurationMs(s: string): number | undefined {
   const n = (i: number): number => (m[i] === undefined ? 0 : Number(m[i]));
   const days = n(2) * 365 + n(3) * 30 + n(4);
   const ms = (((days * 24 + n(5)) * 60 + n(6)) * 60 + n(7)) * 1000;
-  return Number.isFinite(ms) ? Math.round(ms) : undefined;
+  // A lexically valid duration too long for a double is simply "forever"; callers cap it.
+  return Number.isFinite(ms) ? Math.min(Math.round(ms), Number.MAX_SAFE_INTEGER) : Number.MAX_SAFE_INTEGER;
 }

@@ -19,7 +19,12 @@ export function escapeAttr(s: string): string {
   return clean.replace(ATTR_ESCAPES, (c) => ESC[c] ?? c);
 }
 
-/** Removes characters XML cannot carry (for text handed to xmlbuilder2, which would throw on them). */
+/**
+ * Prepares text for xmlbuilder2's txt() and att(): removes characters XML cannot carry (it
+ * would throw on them) and escapes every "&" itself, because xmlbuilder2 leaves anything shaped
+ * like an entity reference ("&name;", "&#0;") unescaped, and request text quoted back in an
+ * answer may hold exactly that.
+ */
 export function xmlSafe(s: string): string {
-  return s.replace(ILLEGAL, '?');
+  return s.replace(ILLEGAL, '?').replace(/&/g, '&amp;');
 }

@@ -20,13 +20,17 @@ export function decodeRequest(env: Envelope, limits: DecodeLimits): WsmanRequest
   const headers = decodeHeaders(env.headers);
   // Identify carries no addressing headers at all (DSP0226 §11); recognise it by its body first.
   if (env.body?.ns === NS.WSMID && env.body.name === 'Identify') {
+    if (env.bodyElements.length !== 1) throw new WsmanFault('wsman:SchemaValidationError', { reason: 'The SOAP Body of Identify must hold the one wsmid:Identify element.' });
     return { kind: 'identify', messageId: headers.messageId };
   }
   const action = required(headers.action, 'Action');
   required(headers.to, 'To');
   const messageId = required(headers.messageId, 'MessageID');
-  if (headers.replyTo !== undefined && headers.replyTo !== WSA_ANONYMOUS) {
-    throw new WsmanFault('wsman:UnsupportedFeature', { detail: 'AddressingMode', reason: 'Only the anonymous ReplyTo address is supported.' });
+  for (const [name, address] of [['ReplyTo', headers.replyTo], ['FaultTo', headers.faultTo]] as const) {
+    // Answers and faults go back on the request's own connection only (never fetched elsewhere).
+    if (address !== undefined && address !== WSA_ANONYMOUS) {
+      throw new WsmanFault('wsman:UnsupportedFeature', { detail: 'AddressingMode', reason: `Only the anonymous ${name} address is supported.` });
+    }
   }
   if (headers.fragmentTransfer !== undefined && action !== ACTION.GET && action !== ACTION.PUT) {
     // DSP0226 R7.7-1: fragments are for Get and Put; elsewhere say so rather than ignore the header.
@@ -35,6 +39,8 @@ export function decodeRequest(env: Envelope, limits: DecodeLimits): WsmanRequest
   const base = { action, messageId, headers };
   switch (action) {
     case ACTION.GET:
+      // WS-Transfer Get has an empty Body; anything there is a request meant for something else.
+      if (env.bodyElements.length > 0) throw new WsmanFault('wsman:SchemaValidationError', { reason: 'The SOAP Body of a Get must be empty.' });
       return { kind: 'get', ...base, resource: classResource(headers), fragment: fragmentOf(headers) };
     case ACTION.ENUMERATE:
       return decodeEnumerate(base, expectBody(env, NS.WSEN, 'Enumerate'), limits);
@@ -186,13 +192,14 @@ function decodeEnumerate(base: { action: string; messageId: string; headers: Hea
   };
 }
 
+const DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
+
+/** wsen:Expires: a positive xs:duration; an xs:dateTime is valid but not supported; anything else is invalid. */
 function expiresMs(text: string): number {
-  if (text.startsWith('P') || text.startsWith('-P')) {
-    const ms = parseDurationMs(text);
-    if (ms === undefined || ms === 0) throw new WsmanFault('wsen:InvalidExpirationTime', { reason: `Expires ${text} is not a positive duration.` });
-    return ms;
-  }
-  throw new WsmanFault('wsen:UnsupportedExpirationType', { reason: 'Only an xs:duration is supported for Expires.' });
+  if (DATE_TIME.test(text)) throw new WsmanFault('wsen:UnsupportedExpirationType', { reason: 'Only an xs:duration is supported for Expires.' });
+  const ms = parseDurationMs(text);
+  if (ms === undefined || ms === 0) throw new WsmanFault('wsen:InvalidExpirationTime', { reason: `Expires ${text.slice(0, 40)} is not a positive xs:duration.` });
+  return ms;
 }
 
 const FRAGMENT_DIALECTS = new Set(['http://www.w3.org/TR/1999/REC-xpath-19991116', 'http://schemas.dmtf.org/wbem/wsman/1/wsman/XPath']);
@@ -218,9 +225,10 @@ function pullMaxTime(text: string): number {
 function maxElements(el: XmlElement | undefined, dflt: number, limits: DecodeLimits): number {
   if (!el) return dflt;
   const t = trimmedText(el);
-  if (!/^\d{1,10}$/.test(t) || Number(t) === 0) {
+  if (!/^\+?\d+$/.test(t) || /^\+?0+$/.test(t)) {
     throw new WsmanFault('wsman:SchemaValidationError', { reason: `MaxElements "${t.slice(0, 40)}" is not a positive integer.` });
   }
+  // Any xs:positiveInteger is valid; more than the service sends at once is capped.
   return Math.min(Number(t), limits.maxElementsCap);
 }
 

@@ -8,6 +8,7 @@ import { encodeEnvelope } from '../soap/encode-envelope.js';
 import { encodeFault } from '../soap/encode-fault.js';
 import { WsmanFault } from '../soap/faults.js';
 import type { XmlLimits } from '../soap/xml.js';
+import { envelopeBudget } from './batch.js';
 import { cimToFault, type OperationKind } from './cim-to-fault.js';
 import { decodeRequest } from './decode-request.js';
 import type { TransportInfo, WsmanDeps } from './deps.js';
@@ -66,8 +67,18 @@ export async function dispatchWsman(input: DispatchInput, deps: WsmanDeps): Prom
     signal: timeout !== undefined ? AbortSignal.timeout(timeout) : NEVER,
   };
   try {
+    // DSP0226 R6.2-4 holds for every request: refuse a too-small MaxEnvelopeSize before acting.
+    envelopeBudget(req.headers, deps);
     const work = route(req, ctx, deps, input.transport);
-    return reply(timeout === undefined ? await work : await withDeadline(work, timeout), req.messageId);
+    const out = reply(timeout === undefined ? await work : await withDeadline(work, timeout), req.messageId);
+    // Enumerate and Pull fill their batches to the limit; any other answer is checked whole.
+    if (req.kind !== 'enumerate' && req.kind !== 'pull' && req.headers.maxEnvelopeSize !== undefined) {
+      const bytes = out.kind !== 'reply' ? 0 : input.transport.bytesPerChar === 2 ? out.xml.length * 2 : Buffer.byteLength(out.xml, 'utf8');
+      if (bytes > req.headers.maxEnvelopeSize) {
+        throw new WsmanFault('wsman:EncodingLimit', { detail: 'MaxEnvelopeSize', reason: `The answer (${bytes} octets) is larger than the MaxEnvelopeSize of ${req.headers.maxEnvelopeSize}.` });
+      }
+    }
+    return out;
   } catch (err) {
     return faultOutcome(err, req.messageId, req.kind);
   }

@@ -13,7 +13,7 @@ const SOAP12 = 'http://schemas.xmlsoap.org/wsdl/soap12/';
 t.test('the WSDL binds exactly the actions the gateway answers', async (t) => {
   const doc = parseXml(WSDL.replace(/^<\?xml[^>]*\?>/, ''));
   const bound = new Set(find(doc, SOAP12, 'operation').map((o) => o.attrs.find((a) => a.name === 'soapAction')?.value ?? '').filter((a) => a !== ''));
-  t.same(bound, new Set([ACTION.GET, ACTION.PUT, ACTION.ENUMERATE, ACTION.PULL, ACTION.RELEASE]));
+  t.same(bound, new Set([ACTION.GET, ACTION.PUT, ACTION.ENUMERATE, ACTION.PULL, ACTION.RELEASE, ACTION.RENEW, ACTION.GET_STATUS]));
   const stack = await startStack();
   t.teardown(() => stack.close());
   for (const action of Object.values(ACTION)) {

@@ -26,7 +26,7 @@ t.test('reads addressing and WS-Man headers', async (t) => {
       '<wsman:ResourceURI>urn:r</wsman:ResourceURI><wsman:MaxEnvelopeSize mustUnderstand="true">153600</wsman:MaxEnvelopeSize>' +
       '<wsman:OperationTimeout>PT60.000S</wsman:OperationTimeout><wsman:Locale xml:lang="de-DE" s:mustUnderstand="false"/>' +
       '<wsman:SelectorSet><wsman:Selector Name="Name">x</wsman:Selector></wsman:SelectorSet>' +
-      '<wsman:OptionSet s:mustUnderstand="true"><wsman:Option Name="ShowExtensions"/></wsman:OptionSet><wsman:RequestTotalItemsCountEstimate/>',
+      '<wsman:OptionSet s:mustUnderstand="true"/><wsman:RequestTotalItemsCountEstimate/>',
   );
   t.equal(h.action, 'urn:act');
   t.equal(h.to, 'http://x/wsman');
@@ -36,8 +36,11 @@ t.test('reads addressing and WS-Man headers', async (t) => {
   t.equal(h.operationTimeoutMs, 60000);
   t.equal(h.locale, 'de-DE');
   t.same(h.selectors, [{ name: 'Name', value: 'x' }]);
-  t.same(h.options, [{ name: 'ShowExtensions', value: '' }]);
+  t.same(h.options, [], 'an empty OptionSet marked mustUnderstand (Windows) is no fault');
   t.equal(h.optionSetMustUnderstand, true);
+  t.same(headersOf('<wsman:OptionSet><wsman:Option Name="ShowExtensions"/></wsman:OptionSet>').options, [{ name: 'ShowExtensions', value: '' }], "wsmancli's -T option, not marked, is read and ignored");
+  const refused = faultOf(() => headersOf('<wsman:OptionSet s:mustUnderstand="true"><wsman:Option Name="ShowExtensions"/></wsman:OptionSet>'));
+  t.equal(refused.subcode, 'wsman:InvalidOptions', 'an option this service does not act on, in a mustUnderstand set, is refused [DSP0226 R6.4-3]');
   t.equal(h.requestTotalItemsCountEstimate, true);
 });
 
