@@ -125,7 +125,13 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
     },
   };
   const throttle = new LoginThrottle({ ...DEFAULT_THROTTLE, slowAfter: config.loginSlowAfter, lockAfter: config.loginLockAfter, lockMs: config.loginLockMs });
+  let closed = false;
   const frontEnd = (f: FastifyInstance, secure: boolean): void => {
+    // Answers finished while shutting down close their connection: a keep-alive socket that
+    // goes idle after close() began would otherwise hold the shutdown for keepAliveTimeout.
+    f.addHook('onSend', async (_req, reply) => {
+      if (closed) reply.header('Connection', 'close');
+    });
     registerSoapBody(f, { bodyLimit: config.bodyLimit });
     registerWsmanRoute(f, {
       deps,
@@ -142,7 +148,6 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
   frontEnd(app, false);
   if (httpsApp) frontEnd(httpsApp, true);
 
-  let closed = false;
   return {
     app,
     httpsApp,

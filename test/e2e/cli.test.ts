@@ -249,7 +249,11 @@ t.test('graceful shutdown: SIGTERM stops accepting, finishes the request in flig
   const answer = await inFlight;
   t.equal(answer.status, 200, 'the request in flight is answered');
   t.equal(prop(bodyOf(answer)!, 'ReturnValue'), '0', 'and its reboot completed');
+  t.equal(answer.headers.get('connection'), 'close', 'the answer closes its keep-alive connection');
+  const answeredAt = Date.now();
   t.equal(await exitOf(gw.proc), 0, 'then the gateway exits 0');
+  // Not a speed test: an idle keep-alive socket must not hold the shutdown for keepAliveTimeout (72 s).
+  t.ok(Date.now() - answeredAt < 20_000, `and does so without waiting for idle keep-alive connections (${Date.now() - answeredAt} ms)`);
   sim.proc.kill('SIGTERM');
   t.equal(await exitOf(sim.proc), 0);
 });

@@ -89,7 +89,9 @@ t.test('Expires, Renew and GetStatus on enumeration contexts', async (t) => {
   const stolen = await post(stack.endpoint, envelope({ action: RENEW, resourceUri: CS_URI, body: `<wsen:Renew><wsen:EnumerationContext>${ctx}</wsen:EnumerationContext></wsen:Renew>` }), MONITOR);
   t.equal(faultOf(stolen)?.subcode, 'wsman:AccessDenied');
   const badExp = await post(stack.endpoint, envelope({ action: RENEW, resourceUri: CS_URI, body: `<wsen:Renew><wsen:EnumerationContext>${ctx}</wsen:EnumerationContext><wsen:Expires>tomorrow</wsen:Expires></wsen:Renew>` }), ROOT);
-  t.equal(faultOf(badExp)?.subcode, 'wsen:UnsupportedExpirationType');
+  t.equal(faultOf(badExp)?.subcode, 'wsen:InvalidExpirationTime', 'neither a duration nor a dateTime');
+  const dateExp = await post(stack.endpoint, envelope({ action: RENEW, resourceUri: CS_URI, body: `<wsen:Renew><wsen:EnumerationContext>${ctx}</wsen:EnumerationContext><wsen:Expires>2030-01-01T00:00:00Z</wsen:Expires></wsen:Renew>` }), ROOT);
+  t.equal(faultOf(dateExp)?.subcode, 'wsen:UnsupportedExpirationType', 'a dateTime is valid but not supported');
   t.equal((await post(stack.endpoint, envelope({ action: ACTIONS.pull, resourceUri: CS_URI, body: pullBody(ctx) }), ROOT)).status, 200, 'Pull works after Renew');
   await release(ctx);
   const gone = await post(stack.endpoint, envelope({ action: GET_STATUS, resourceUri: CS_URI, body: `<wsen:GetStatus><wsen:EnumerationContext>${ctx}</wsen:EnumerationContext></wsen:GetStatus>` }), ROOT);
