@@ -19,68 +19,134 @@ const SLASH = 0x2f;
 const QUESTION = 0x3f;
 const BANG = 0x21;
 
-interface Tag {
-  readonly name: string;
-  readonly closing: boolean;
-  readonly empty: boolean;
+/** Buffer's own slicing methods: the documented toString() wrapper costs more than the copy here. */
+interface FastSlices {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
 }
+
+/** The element names XML-RPC uses, recognised by a hash of their bytes without making a string. */
+const KNOWN_NAMES = [
+  'methodResponse', 'params', 'param', 'value', 'struct', 'member', 'name', 'string', 'array', 'data',
+  'i4', 'int', 'i8', 'boolean', 'double', 'dateTime.iso8601', 'base64', 'nil', 'fault',
+];
+const hashOf = (bytes: ArrayLike<number>): number => {
+  let h = 0;
+  for (let i = 0; i < bytes.length; i++) h = (Math.imul(h, 31) + (bytes[i] ?? 0)) | 0;
+  return h;
+};
+const BY_HASH = new Map<number, { readonly name: string; readonly bytes: Uint8Array }>(
+  KNOWN_NAMES.map((name) => {
+    const bytes = Buffer.from(name, 'latin1');
+    return [hashOf(bytes), { name, bytes }];
+  }),
+);
+const AMP = 0x26;
 
 class Reader {
   pos = 0;
-  constructor(readonly buf: Buffer) {}
+  /** what the last tag() read */
+  closing = false;
+  empty = false;
+  private readonly slices: FastSlices;
+  constructor(readonly buf: Buffer) {
+    this.slices = buf as unknown as FastSlices;
+  }
 
-  /** The next tag, skipping character data, the XML declaration and comments. */
-  tag(): Tag {
+  /**
+   * The next tag's name (closing and empty are set), skipping character data, the XML
+   * declaration and comments. Plain byte loops: Buffer.indexOf's wrapper costs more than the
+   * few bytes between tags.
+   */
+  tag(): string {
+    const buf = this.buf;
+    const n = buf.length;
+    let i = this.pos;
     for (;;) {
-      const lt = this.buf.indexOf(LT, this.pos);
-      if (lt < 0) throw new XmlRpcDecodeError('unexpected end of document', this.pos);
-      const gt = this.buf.indexOf(GT, lt + 1);
-      if (gt < 0) throw new XmlRpcDecodeError('unterminated tag', lt);
-      this.pos = gt + 1;
-      const first = this.buf[lt + 1];
-      if (first === QUESTION) continue;
-      if (first === BANG) {
-        if (this.buf.toString('latin1', lt, lt + 4) === '<!--') {
-          const end = this.buf.indexOf('-->', lt + 4);
-          if (end < 0) throw new XmlRpcDecodeError('unterminated comment', lt);
-          this.pos = end + 3;
-          continue;
-        }
-        throw new XmlRpcDecodeError('DTDs and CDATA are not accepted in XML-RPC', lt);
+      while (i < n && buf[i] !== LT) i++;
+      if (i >= n) throw new XmlRpcDecodeError('unexpected end of document', this.pos);
+      const lt = i;
+      let c = buf[lt + 1];
+      if (c === QUESTION || c === BANG) {
+        i = this.skipSpecial(lt);
+        continue;
       }
-      const closing = first === SLASH;
-      const empty = this.buf[gt - 1] === SLASH;
-      const start = closing ? lt + 2 : lt + 1;
-      let end = empty ? gt - 1 : gt;
-      // The tag name ends at the first whitespace (attributes are not used by XML-RPC).
-      for (let i = start; i < end; i++) {
-        const c = this.buf[i]!;
-        if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) {
-          end = i;
-          break;
-        }
+      this.closing = c === SLASH;
+      let j = this.closing ? lt + 2 : lt + 1;
+      const start = j;
+      let h = 0;
+      while (j < n) {
+        c = buf[j]!;
+        if (c === GT || c === SLASH || c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) break;
+        h = (Math.imul(h, 31) + c) | 0;
+        j++;
       }
-      return { name: this.buf.toString('latin1', start, end), closing, empty };
+      const end = j;
+      // Attributes are not used by XML-RPC: skip to the end of the tag.
+      while (j < n && buf[j] !== GT) j++;
+      if (j >= n) throw new XmlRpcDecodeError('unterminated tag', lt);
+      this.empty = buf[j - 1] === SLASH;
+      this.pos = j + 1;
+      const known = BY_HASH.get(h);
+      if (known && known.bytes.length === end - start) {
+        let k = 0;
+        while (k < known.bytes.length && buf[start + k] === known.bytes[k]) k++;
+        if (k === known.bytes.length) return known.name;
+      }
+      return this.slices.latin1Slice(start, end);
     }
   }
 
-  open(name: string): Tag {
+  /** Past an XML declaration or comment starting at lt; a DTD or CDATA is refused. */
+  private skipSpecial(lt: number): number {
+    const buf = this.buf;
+    if (buf[lt + 1] === QUESTION) {
+      const end = buf.indexOf('?>', lt + 2);
+      if (end < 0) throw new XmlRpcDecodeError('unterminated processing instruction', lt);
+      return end + 2;
+    }
+    if (this.slices.latin1Slice(lt, Math.min(lt + 4, buf.length)) === '<!--') {
+      const end = buf.indexOf('-->', lt + 4);
+      if (end < 0) throw new XmlRpcDecodeError('unterminated comment', lt);
+      return end + 3;
+    }
+    throw new XmlRpcDecodeError('DTDs and CDATA are not accepted in XML-RPC', lt);
+  }
+
+  open(name: string): void {
     const t = this.tag();
-    if (t.closing || t.name !== name) throw new XmlRpcDecodeError(`expected <${name}>, found <${t.closing ? '/' : ''}${t.name}>`, this.pos);
-    return t;
+    if (this.closing || t !== name) throw new XmlRpcDecodeError(`expected <${name}>, found <${this.closing ? '/' : ''}${t}>`, this.pos);
   }
 
   close(name: string): void {
     const t = this.tag();
-    if (!t.closing || t.name !== name) throw new XmlRpcDecodeError(`expected </${name}>, found <${t.closing ? '/' : ''}${t.name}>`, this.pos);
+    if (!this.closing || t !== name) throw new XmlRpcDecodeError(`expected </${name}>, found <${this.closing ? '/' : ''}${t}>`, this.pos);
+  }
+
+  /** Whether character data, then a closing tag, come next (xapi's bare-string <value>text</value>). */
+  textThenClose(): boolean {
+    const buf = this.buf;
+    let i = this.pos;
+    while (i < buf.length && buf[i] !== LT) i++;
+    return buf[i + 1] === SLASH;
   }
 
   /** Character data up to the next tag, which must close `name`. */
   textUntilClose(name: string): string {
-    const lt = this.buf.indexOf(LT, this.pos);
-    if (lt < 0) throw new XmlRpcDecodeError('unexpected end of document', this.pos);
-    const text = decodeEntities(this.buf.toString('utf8', this.pos, lt));
-    this.pos = lt;
+    const buf = this.buf;
+    const n = buf.length;
+    const start = this.pos;
+    let i = start;
+    let special = 0;
+    for (; i < n; i++) {
+      const c = buf[i]!;
+      if (c === LT) break;
+      // Any byte of a multi-byte UTF-8 sequence, or an entity reference, takes the slow path.
+      if (c >= 0x80 || c === AMP) special = 1;
+    }
+    if (i >= n) throw new XmlRpcDecodeError('unexpected end of document', start);
+    const text = i === start ? '' : special === 0 ? this.slices.latin1Slice(start, i) : decodeEntities(this.slices.utf8Slice(start, i));
+    this.pos = i;
     this.close(name);
     return text;
   }
@@ -90,17 +156,17 @@ export function decodeMethodResponse(buf: Buffer): MethodResponse {
   const r = new Reader(buf);
   r.open('methodResponse');
   const t = r.tag();
-  if (!t.closing && t.name === 'fault') {
+  if (!r.closing && t === 'fault') {
     r.open('value');
     const fault = value(r);
     r.close('fault');
     return { kind: 'fault', fault };
   }
-  if (t.closing || t.name !== 'params') throw new XmlRpcDecodeError(`expected <params> or <fault>, found <${t.name}>`, r.pos);
+  if (r.closing || t !== 'params') throw new XmlRpcDecodeError(`expected <params> or <fault>, found <${t}>`, r.pos);
   r.open('param');
   const v = r.tag();
-  if (v.closing || v.name !== 'value') throw new XmlRpcDecodeError('expected <value>', r.pos);
-  const result = v.empty ? '' : value(r);
+  if (r.closing || v !== 'value') throw new XmlRpcDecodeError('expected <value>', r.pos);
+  const result = r.empty ? '' : value(r);
   r.close('param');
   r.close('params');
   r.close('methodResponse');
@@ -109,21 +175,19 @@ export function decodeMethodResponse(buf: Buffer): MethodResponse {
 
 /** Reads a value whose <value> tag has just been consumed, through its </value>. */
 function value(r: Reader): XenValue {
-  const lt = r.buf.indexOf(LT, r.pos);
-  if (lt < 0) throw new XmlRpcDecodeError('unexpected end of document', r.pos);
-  if (r.buf[lt + 1] === SLASH) {
+  if (r.textThenClose()) {
     // xapi's bare strings: <value>text</value>
     return r.textUntilClose('value');
   }
-  const t = r.tag();
-  if (t.closing) throw new XmlRpcDecodeError(`unexpected </${t.name}>`, r.pos);
+  const name = r.tag();
+  if (r.closing) throw new XmlRpcDecodeError(`unexpected </${name}>`, r.pos);
   let v: XenValue;
-  if (t.empty) {
-    v = t.name === 'struct' ? {} : t.name === 'array' ? [] : t.name === 'nil' ? '' : emptyScalar(t.name, r);
+  if (r.empty) {
+    v = name === 'struct' ? {} : name === 'array' ? [] : name === 'nil' ? '' : emptyScalar(name, r);
   } else {
-    switch (t.name) {
+    switch (name) {
       case 'string': v = r.textUntilClose('string'); break;
-      case 'i4': case 'int': case 'i8': v = integer(r.textUntilClose(t.name), r); break;
+      case 'i4': case 'int': case 'i8': v = integer(r.textUntilClose(name), r); break;
       case 'boolean': v = r.textUntilClose('boolean').trim() === '1'; break;
       case 'double': v = Number(r.textUntilClose('double').trim()); break;
       case 'dateTime.iso8601': v = dateTime(r.textUntilClose('dateTime.iso8601'), r); break;
@@ -131,7 +195,7 @@ function value(r: Reader): XenValue {
       case 'nil': r.close('nil'); v = ''; break;
       case 'struct': v = struct(r); break;
       case 'array': v = array(r); break;
-      default: throw new XmlRpcDecodeError(`unknown XML-RPC type <${t.name}>`, r.pos);
+      default: throw new XmlRpcDecodeError(`unknown XML-RPC type <${name}>`, r.pos);
     }
   }
   r.close('value');
@@ -165,13 +229,13 @@ function struct(r: Reader): XenStruct {
   const out: Record<string, XenValue> = {};
   for (;;) {
     const t = r.tag();
-    if (t.closing && t.name === 'struct') return out;
-    if (t.closing || t.name !== 'member') throw new XmlRpcDecodeError(`expected <member>, found <${t.name}>`, r.pos);
+    if (r.closing && t === 'struct') return out;
+    if (r.closing || t !== 'member') throw new XmlRpcDecodeError(`expected <member>, found <${t}>`, r.pos);
     r.open('name');
     const name = r.textUntilClose('name');
     const v = r.tag();
-    if (v.closing || v.name !== 'value') throw new XmlRpcDecodeError('expected <value> in <member>', r.pos);
-    const val = v.empty ? '' : value(r);
+    if (r.closing || v !== 'value') throw new XmlRpcDecodeError('expected <value> in <member>', r.pos);
+    const val = r.empty ? '' : value(r);
     // A map key "__proto__" from the wire must stay data, never become a prototype.
     if (name === '__proto__') Object.defineProperty(out, name, { value: val, enumerable: true, writable: true, configurable: true });
     else out[name] = val;
@@ -182,13 +246,13 @@ function struct(r: Reader): XenStruct {
 function array(r: Reader): XenValue[] {
   const out: XenValue[] = [];
   const d = r.tag();
-  if (d.name !== 'data' || d.closing) throw new XmlRpcDecodeError('expected <data>', r.pos);
-  if (!d.empty) {
+  if (d !== 'data' || r.closing) throw new XmlRpcDecodeError('expected <data>', r.pos);
+  if (!r.empty) {
     for (;;) {
       const t = r.tag();
-      if (t.closing && t.name === 'data') break;
-      if (t.closing || t.name !== 'value') throw new XmlRpcDecodeError(`expected <value>, found <${t.name}>`, r.pos);
-      out.push(t.empty ? '' : value(r));
+      if (r.closing && t === 'data') break;
+      if (r.closing || t !== 'value') throw new XmlRpcDecodeError(`expected <value>, found <${t}>`, r.pos);
+      out.push(r.empty ? '' : value(r));
     }
   }
   r.close('array');

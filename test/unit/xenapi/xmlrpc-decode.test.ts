@@ -60,3 +60,16 @@ t.test('faults and broken documents', async (t) => {
   }
   t.doesNotThrow(() => decodeMethodResponse(Buffer.from('<!-- c --><methodResponse><params><param><value>x</value></param></params></methodResponse>')));
 });
+
+t.test('tag names are matched by their bytes, not a prefix or a hash alone', async (t) => {
+  t.equal(value('<string >spaced</string >'), 'spaced', 'whitespace after a tag name');
+  t.equal(value('<string\n>nl</string\n>'), 'nl');
+  t.same(value('<struct><member><name>k</name><value><i4>1</i4></value></member></struct>'), { k: 1 });
+  for (const bad of ['<strinG>x</strinG>', '<strings>x</strings>', '<strin>x</strin>', '<valuee>x</valuee>']) {
+    t.throws(() => value(bad), XmlRpcDecodeError, `${bad} is no XML-RPC type`);
+  }
+  t.throws(() => decodeMethodResponse(Buffer.from('<methodResponse><params><param><value>x</value></param></params></methodResponse')), XmlRpcDecodeError, 'an unterminated tag');
+  t.throws(() => decodeMethodResponse(Buffer.from('<?xml version="1.0"')), XmlRpcDecodeError, 'an unterminated declaration');
+  t.throws(() => decodeMethodResponse(Buffer.from('<!-- never closed <methodResponse/>')), XmlRpcDecodeError, 'an unterminated comment');
+  t.equal(value('a&amp;b ü'), 'a&b ü', 'entities and multi-byte UTF-8 in one bare string');
+});
