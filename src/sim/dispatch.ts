@@ -93,6 +93,11 @@ export class Dispatcher {
     return method === undefined ? this.total : (this.counts.get(method) ?? 0);
   }
 
+  /** Calls served so far, by method. */
+  callCounts(): Record<string, number> {
+    return Object.fromEntries(this.counts);
+  }
+
   resetCallCounts(): void {
     this.counts.clear();
     this.total = 0;

@@ -56,6 +56,8 @@ export interface Simulator {
   readonly users: readonly SimUser[];
   /** Calls served: all of them, or those of one method (canonical dotted name, e.g. "VM.get_all_records"). */
   callCount(method?: string): number;
+  /** Calls served so far, by method. */
+  callCounts(): Record<string, number>;
   resetCallCounts(): void;
   /**
    * Makes the next call(s) of a state-changing method fail or slow down, for testing a client's
@@ -180,6 +182,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     port,
     users,
     callCount: (method) => dispatcher.callCount(method),
+    callCounts: () => dispatcher.callCounts(),
     resetCallCounts: () => dispatcher.resetCallCounts(),
     inject: (fault) => ctx.faults.add(fault),
     clearInjections: () => ctx.faults.clear(),

@@ -76,6 +76,7 @@ t.test('sessions, method resolution and call counts', async (t) => {
     await rpc.fail('no.such', s);
     t.equal(sim.callCount('VM.get_all_records'), 2, 'alias counted under the dotted name');
     t.equal(sim.callCount('VM.get_record'), 1, 'failed calls count too');
+    t.equal(sim.callCounts()['VM.get_all_records'], 2, 'and by method');
     t.equal(sim.callCount('no.such'), 1);
     t.equal(sim.callCount('host.get_all'), 0);
     t.equal(sim.callCount(), 4);

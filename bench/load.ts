@@ -1,0 +1,85 @@
+// One operation under load: autocannon against the gateway, then against the baseline that
+// answers the same bytes, with the same connections, duration and request bodies.
+import autocannon, { type Request, type Result } from 'autocannon';
+import { HEADERS } from './http.js';
+import { contextOf, ended } from './requests.js';
+
+export interface Operation {
+  readonly name: string;
+  /** the request that starts a round (a fresh body each time: new MessageID, picked VM) */
+  request(): string;
+  /** for enumerations: the Pull that follows an answer with this context */
+  next?(context: string): string;
+  /** the answer the baseline sends; by default one answer of request() */
+  readonly sample?: string;
+}
+
+export interface Figures {
+  readonly requestsPerSec: number;
+  readonly latencyMs: { readonly p50: number; readonly p99: number; readonly mean: number };
+  readonly requests: number;
+  readonly errors: number;
+  readonly non2xx: number;
+  readonly bytesPerSec: number;
+}
+
+export interface LoadFigures {
+  readonly name: string;
+  readonly responseBytes: number;
+  readonly gateway: Figures;
+  readonly baseline: Figures;
+  /** gateway requests/s ÷ baseline requests/s, measured in the same run */
+  readonly ratio: number;
+}
+
+/**
+ * autocannon's requests. An enumeration is pulled to its end across the connections: autocannon
+ * resets a connection's context after every request of a one-entry list, so the contexts not
+ * yet finished wait in a shared pool, and a connection pulls one of those before it opens another.
+ */
+function requests(op: Operation, pool: string[]): Request[] {
+  const next = op.next?.bind(op);
+  if (!next) return [{ method: 'POST', setupRequest: (req) => ({ ...req, method: 'POST', body: op.request() }) }];
+  return [{
+    method: 'POST',
+    setupRequest: (req) => {
+      const c = pool.pop();
+      return { ...req, method: 'POST', body: c !== undefined ? next(c) : op.request() };
+    },
+    onResponse: (status, body) => {
+      const c = status === 200 && !ended(body) ? contextOf(body) : undefined;
+      if (c !== undefined) pool.push(c);
+    },
+  }];
+}
+
+function figures(r: Result): Figures {
+  return {
+    requestsPerSec: r.requests.total / r.duration,
+    latencyMs: { p50: r.latency.p50, p99: r.latency.p99, mean: r.latency.mean },
+    requests: r.requests.total,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    bytesPerSec: r.throughput.average,
+  };
+}
+
+async function run(url: string, op: Operation, args: { duration: number; connections: number }, leftOpen: string[]): Promise<Figures> {
+  const pool: string[] = [];
+  const r = await autocannon({ url, connections: args.connections, duration: args.duration, headers: HEADERS, requests: requests(op, pool), timeout: 30 });
+  leftOpen.push(...pool);
+  return figures(r);
+}
+
+/** Measures op; the enumeration contexts still open at the end are added to leftOpen (to release). */
+export async function measure(op: Operation, gateway: string, baseline: string, sample: string, args: { duration: number; connections: number }, leftOpen: string[]): Promise<LoadFigures> {
+  // A short warm-up of each, so neither is measured while the JIT is still compiling.
+  const warm = { duration: 1, connections: args.connections };
+  const ignored: string[] = [];
+  await run(gateway, op, warm, leftOpen);
+  await run(baseline, op, warm, ignored);
+  const g = await run(gateway, op, args, leftOpen);
+  const b = await run(baseline, op, args, ignored);
+  if (g.non2xx > 0 || g.errors > 0) throw new Error(`${op.name}: the gateway answered ${g.non2xx} non-2xx and ${g.errors} errors`);
+  return { name: op.name, responseBytes: Buffer.byteLength(sample), gateway: g, baseline: b, ratio: g.requestsPerSec / b.requestsPerSec };
+}
