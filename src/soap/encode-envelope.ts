@@ -1,10 +1,12 @@
-// Response envelopes (xmlbuilder2). Every envelope declares our fixed prefixes once on the
-// root, so cached fragments spliced into the body can use them without redeclaring.
+// Response envelopes. Every envelope declares our fixed prefixes once on the root, so cached
+// fragments spliced into the body can use them without redeclaring. The answers on the hot
+// path (Identify, Get, Enumerate, Pull, Put) give their header blocks and body as XML text and
+// are written by concatenation; the others are built with xmlbuilder2.
 import { randomUUID } from 'node:crypto';
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { NS, PREFIX, WSA_ANONYMOUS } from './namespaces.js';
-import { xmlSafe } from './xml-writer.js';
+import { escapeAttr, escapeText, xmlSafe } from './xml-writer.js';
 
 export type { XMLBuilder };
 
@@ -19,25 +21,27 @@ export interface EnvelopeParts extends ReplyAddressing {
   readonly headers?: (header: XMLBuilder) => void;
   /** body content */
   readonly body?: (body: XMLBuilder) => void;
-  /** ready-made XML placed where the body callback called `placeRaw` */
-  readonly raw?: string;
   /** Identify replies carry an empty header */
   readonly bareHeader?: boolean;
+  /** header blocks as XML text, after the addressing headers (instead of `headers`) */
+  readonly headerXml?: string;
+  /** the Body's content as XML text (instead of `body`) */
+  readonly bodyXml?: string;
 }
 
-// A per-process marker that no client can predict, replaced by the raw fragment after serialization.
-const RAW_MARK = `RAW-${randomUUID()}`;
-
-/** Marks where `EnvelopeParts.raw` goes. */
-export function placeRaw(parent: XMLBuilder): void {
-  parent.txt(RAW_MARK);
+/** `<name>content</name>`, or `<name/>` when empty; content is XML text, already escaped. */
+export function el(qname: string, content = ''): string {
+  return content === '' ? `<${qname}/>` : `<${qname}>${content}</${qname}>`;
 }
+
+const ENVELOPE_OPEN = `<s:Envelope ${Object.entries(PREFIX).map(([prefix, uri]) => `xmlns:${prefix}="${escapeAttr(uri)}"`).join(' ')}>`;
 
 export function newMessageId(): string {
   return `uuid:${randomUUID()}`;
 }
 
 export function encodeEnvelope(parts: EnvelopeParts): string {
+  if (parts.headers === undefined && parts.body === undefined) return writeEnvelope(parts);
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
   const env = doc.ele(NS.S, 's:Envelope');
   for (const [prefix, uri] of Object.entries(PREFIX)) env.att(NS.XMLNS, `xmlns:${prefix}`, uri);
@@ -52,6 +56,17 @@ export function encodeEnvelope(parts: EnvelopeParts): string {
   }
   const body = env.ele(NS.S, 's:Body');
   parts.body?.(body);
-  const xml = doc.end({ headless: true });
-  return parts.raw === undefined ? xml : xml.replace(RAW_MARK, () => parts.raw ?? '');
+  return doc.end({ headless: true });
+}
+
+/** The envelope by concatenation: the same document the xmlbuilder2 path writes. */
+function writeEnvelope(parts: EnvelopeParts): string {
+  let header = '';
+  if (!parts.bareHeader) {
+    header = `<wsa:To>${WSA_ANONYMOUS}</wsa:To>${el('wsa:Action', escapeText(parts.action))}<wsa:MessageID>${newMessageId()}</wsa:MessageID>` +
+      // An empty RelatesTo breaks WinRM; omit it when the request had no MessageID.
+      (parts.relatesTo ? el('wsa:RelatesTo', escapeText(parts.relatesTo)) : '') +
+      (parts.headerXml ?? '');
+  }
+  return `${ENVELOPE_OPEN}${el('s:Header', header)}${el('s:Body', parts.bodyXml ?? '')}</s:Envelope>`;
 }

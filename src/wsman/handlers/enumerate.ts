@@ -1,7 +1,8 @@
 // WS-Enumeration Enumerate (DSP0226 §8.2), with OptimizeEnumeration and the DSP0227 modes.
 import type { OperationContext } from '../../cim/operation-context.js';
-import { placeRaw, type XMLBuilder } from '../../soap/encode-envelope.js';
-import { ACTION, NS } from '../../soap/namespaces.js';
+import { el } from '../../soap/encode-envelope.js';
+import { escapeText } from '../../soap/xml-writer.js';
+import { ACTION } from '../../soap/namespaces.js';
 import { envelopeBudget, fillBatch } from '../batch.js';
 import { openSource } from '../enumeration-source.js';
 import type { TransportInfo, WsmanDeps } from '../deps.js';
@@ -19,24 +20,17 @@ export function handleEnumerate(req: EnumerateRequest, ctx: OperationContext, de
   const context = finished
     ? undefined
     : deps.contexts.open({ owner: ctx.principal.user, mode: req.mode, polymorphism: req.polymorphism, properties, cursor, locale: req.headers.locale }, req.expiresMs);
+  // WS-Enumeration §3.1: when the client asked for a lifetime, say which one was granted.
+  const expires = context && req.expiresMs !== undefined ? el('wsen:Expires', new Date(context.expiresAt).toISOString()) : '';
+  // DSP0226 R8.2.3-5: when the optimized response ends the sequence the context is present but empty.
+  const items = batch ? el('wsman:Items', batch.xml) + (finished ? el('wsman:EndOfSequence') : '') : '';
   return {
     action: `${ACTION.ENUMERATE}Response`,
-    headers: (h) => addEstimate(h, estimate),
-    body: (b) => {
-      const r = b.ele(NS.WSEN, 'wsen:EnumerateResponse');
-      // WS-Enumeration §3.1: when the client asked for a lifetime, say which one was granted.
-      if (context && req.expiresMs !== undefined) r.ele(NS.WSEN, 'wsen:Expires').txt(new Date(context.expiresAt).toISOString());
-      // DSP0226 R8.2.3-5: when the optimized response ends the sequence the context is present but empty.
-      r.ele(NS.WSEN, 'wsen:EnumerationContext').txt(context?.id ?? '');
-      if (batch) {
-        placeRaw(r.ele(NS.WSMAN, 'wsman:Items'));
-        if (finished) r.ele(NS.WSMAN, 'wsman:EndOfSequence');
-      }
-    },
-    ...(batch ? { raw: batch.xml } : {}),
+    headerXml: estimateHeader(estimate),
+    bodyXml: el('wsen:EnumerateResponse', expires + el('wsen:EnumerationContext', escapeText(context?.id ?? '')) + items),
   };
 }
 
-export function addEstimate(h: XMLBuilder, estimate: number | undefined): void {
-  if (estimate !== undefined) h.ele(NS.WSMAN, 'wsman:TotalItemsCountEstimate').txt(String(estimate));
+export function estimateHeader(estimate: number | undefined): string {
+  return estimate === undefined ? '' : el('wsman:TotalItemsCountEstimate', String(estimate));
 }

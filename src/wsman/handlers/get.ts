@@ -1,7 +1,6 @@
 // WS-Transfer Get (DSP0226 §7.3): one instance named by ResourceURI + SelectorSet.
 import type { OperationContext } from '../../cim/operation-context.js';
 import { ACTION } from '../../soap/namespaces.js';
-import { placeRaw } from '../../soap/encode-envelope.js';
 import type { WsmanDeps } from '../deps.js';
 import { encodeInstance } from '../encode-instance.js';
 import { encodeFragment } from '../fragment.js';
@@ -17,5 +16,5 @@ export function handleGet(req: GetRequest, ctx: OperationContext, deps: WsmanDep
   const inst = deps.cimom.getInstance(ctx, resource.namespace, cls.name, keys);
   const instClass = deps.cimom.schema.getClass(inst.className) ?? cls;
   const raw = req.fragment ? encodeFragment(inst, instClass, req.fragment) : encodeInstance(inst, instClass);
-  return { action: `${ACTION.GET}Response`, body: placeRaw, raw };
+  return { action: `${ACTION.GET}Response`, bodyXml: raw };
 }

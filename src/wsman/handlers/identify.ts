@@ -1,22 +1,22 @@
 // DSP0226 §11 Identify. An unauthenticated caller learns only what the protocol needs.
+import { el } from '../../soap/encode-envelope.js';
 import { NS } from '../../soap/namespaces.js';
+import { escapeText } from '../../soap/xml-writer.js';
 import type { ProductInfo } from '../deps.js';
 import type { WsmanResponse } from '../response.js';
 
 export function handleIdentify(product: ProductInfo, authenticated: boolean): WsmanResponse {
+  const details = authenticated && product.details ? ` (${product.details()})` : '';
+  const profiles = authenticated && product.securityProfiles.length > 0
+    ? el('wsmid:SecurityProfiles', product.securityProfiles.map((p) => el('wsmid:SecurityProfileName', escapeText(p))).join(''))
+    : '';
   return {
     action: '',
     bareHeader: true,
-    body: (b) => {
-      const r = b.ele(NS.WSMID, 'wsmid:IdentifyResponse');
-      r.ele(NS.WSMID, 'wsmid:ProtocolVersion').txt(NS.WSMAN);
-      r.ele(NS.WSMID, 'wsmid:ProductVendor').txt(product.vendor);
-      const details = authenticated && product.details ? ` (${product.details()})` : '';
-      r.ele(NS.WSMID, 'wsmid:ProductVersion').txt(`${product.version}${details}`);
-      if (authenticated && product.securityProfiles.length > 0) {
-        const sp = r.ele(NS.WSMID, 'wsmid:SecurityProfiles');
-        for (const p of product.securityProfiles) sp.ele(NS.WSMID, 'wsmid:SecurityProfileName').txt(p);
-      }
-    },
+    bodyXml: el('wsmid:IdentifyResponse',
+      el('wsmid:ProtocolVersion', NS.WSMAN) +
+      el('wsmid:ProductVendor', escapeText(product.vendor)) +
+      el('wsmid:ProductVersion', escapeText(`${product.version}${details}`)) +
+      profiles),
   };
 }

@@ -4,7 +4,6 @@ import { findQualifier } from '../../cim/class.js';
 import { CimError } from '../../cim/errors.js';
 import type { OperationContext } from '../../cim/operation-context.js';
 import { ObjectPath } from '../../cim/object-path.js';
-import { placeRaw } from '../../soap/encode-envelope.js';
 import { escapeAttr } from '../../soap/xml-writer.js';
 import { decodeParameters } from '../decode-values.js';
 import type { WsmanDeps } from '../deps.js';
@@ -34,7 +33,6 @@ export async function handleInvoke(req: InvokeRequest, ctx: OperationContext, de
   const uri = resourceUriOf(cls.name);
   return {
     action: `${req.action}Response`,
-    body: placeRaw,
-    raw: `<p:${decl.name}_OUTPUT xmlns:p="${escapeAttr(uri)}">${out}</p:${decl.name}_OUTPUT>`,
+    bodyXml: `<p:${decl.name}_OUTPUT xmlns:p="${escapeAttr(uri)}">${out}</p:${decl.name}_OUTPUT>`,
   };
 }

@@ -1,13 +1,14 @@
 // WS-Enumeration Pull (DSP0226 §8.4). MaxElements defaults to 1; the response that ends
 // the sequence carries EndOfSequence and no context (wsmancli pulls while one is present).
 import type { OperationContext } from '../../cim/operation-context.js';
-import { placeRaw } from '../../soap/encode-envelope.js';
-import { ACTION, NS } from '../../soap/namespaces.js';
+import { el } from '../../soap/encode-envelope.js';
+import { escapeText } from '../../soap/xml-writer.js';
+import { ACTION } from '../../soap/namespaces.js';
 import { envelopeBudget, fillBatch } from '../batch.js';
 import type { TransportInfo, WsmanDeps } from '../deps.js';
 import type { PullRequest } from '../request.js';
 import type { WsmanResponse } from '../response.js';
-import { addEstimate } from './enumerate.js';
+import { estimateHeader } from './enumerate.js';
 
 export function handlePull(req: PullRequest, ctx: OperationContext, deps: WsmanDeps, transport: TransportInfo): WsmanResponse {
   const budget = envelopeBudget(req.headers, deps);
@@ -33,13 +34,10 @@ export function handlePull(req: PullRequest, ctx: OperationContext, deps: WsmanD
   const { done } = batch;
   return {
     action: `${ACTION.PULL}Response`,
-    headers: (h) => addEstimate(h, estimate),
-    body: (b) => {
-      const r = b.ele(NS.WSEN, 'wsen:PullResponse');
-      if (!done) r.ele(NS.WSEN, 'wsen:EnumerationContext').txt(ectx.id);
-      if (batch.count > 0) placeRaw(r.ele(NS.WSEN, 'wsen:Items'));
-      if (done) r.ele(NS.WSEN, 'wsen:EndOfSequence');
-    },
-    raw: batch.xml,
+    headerXml: estimateHeader(estimate),
+    bodyXml: el('wsen:PullResponse',
+      (done ? '' : el('wsen:EnumerationContext', escapeText(ectx.id))) +
+      (batch.count > 0 ? el('wsen:Items', batch.xml) : '') +
+      (done ? el('wsen:EndOfSequence') : '')),
   };
 }

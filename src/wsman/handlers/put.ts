@@ -2,7 +2,6 @@
 // values differ from the instance now, and answers with the instance as it is afterwards.
 import type { OperationContext } from '../../cim/operation-context.js';
 import { ObjectPath } from '../../cim/object-path.js';
-import { placeRaw } from '../../soap/encode-envelope.js';
 import { WsmanFault } from '../../soap/faults.js';
 import { ACTION } from '../../soap/namespaces.js';
 import { decodeInstanceElement } from '../decode-values.js';
@@ -25,7 +24,7 @@ export async function handlePut(req: PutRequest, ctx: OperationContext, deps: Ws
   if (req.fragment) {
     const values = decodeFragment(body, currentClass, req.fragment, cimom.schema);
     const updated = await cimom.modifyInstance(ctx, new ObjectPath(current.path.namespace, current.className, current.path.keys), values);
-    return { action: `${ACTION.PUT}Response`, body: placeRaw, raw: encodeFragment(updated, currentClass, req.fragment) };
+    return { action: `${ACTION.PUT}Response`, bodyXml: encodeFragment(updated, currentClass, req.fragment) };
   }
   // The body is an element of the instance's class (or of a class it is, as wsmancli sends back a Get).
   const bodyClass = cimom.schema.getClass(body.name);
@@ -39,5 +38,5 @@ export async function handlePut(req: PutRequest, ctx: OperationContext, deps: Ws
   const values = decodeInstanceElement(body, current.className, cimom.schema).properties;
   const updated = await cimom.modifyInstance(ctx, new ObjectPath(current.path.namespace, current.className, current.path.keys), values);
   const instClass = cimom.schema.getClass(updated.className) ?? cls;
-  return { action: `${ACTION.PUT}Response`, body: placeRaw, raw: encodeInstance(updated, instClass) };
+  return { action: `${ACTION.PUT}Response`, bodyXml: encodeInstance(updated, instClass) };
 }
