@@ -99,10 +99,9 @@ function encodingOf(charset: string | undefined): Encoding {
 }
 
 /** The reply in the request's encoding, with a BOM for UTF-16, and its Content-Type. */
-export function encodeReply(xml: string, encoding: Encoding): { body: Buffer; contentType: string } {
-  if (encoding === 'utf-8') {
-    return { body: Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>${xml}`, 'utf8'), contentType: 'application/soap+xml;charset=UTF-8' };
-  }
+export function encodeReply(xml: string, encoding: Encoding): { body: string | Buffer; contentType: string } {
+  // A string is written to the socket as UTF-8 without an intermediate Buffer.
+  if (encoding === 'utf-8') return { body: `<?xml version="1.0" encoding="UTF-8"?>${xml}`, contentType: 'application/soap+xml;charset=UTF-8' };
   const le = Buffer.from(`\ufeff<?xml version="1.0" encoding="UTF-16"?>${xml}`, 'utf16le');
   if (encoding === 'utf-16be') le.swap16();
   return { body: le, contentType: 'application/soap+xml;charset=UTF-16' };

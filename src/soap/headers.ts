@@ -40,17 +40,23 @@ export interface Headers {
   /** header blocks we read and ignore (ReferenceParameters copied from ReplyTo would go here) */
 }
 
-type Key = `${string} ${string}`;
-const key = (ns: string, name: string): Key => `${ns} ${name}`;
 
 /** Headers this service understands: a mustUnderstand on any other is a fault (DSP0226 R5.2-2). */
-const UNDERSTOOD = new Set<Key>([
-  key(NS.WSA, 'Action'), key(NS.WSA, 'To'), key(NS.WSA, 'MessageID'), key(NS.WSA, 'ReplyTo'), key(NS.WSA, 'FaultTo'),
-  key(NS.WSA, 'From'), key(NS.WSMAN, 'ResourceURI'), key(NS.WSMAN, 'SelectorSet'), key(NS.WSMAN, 'OptionSet'),
-  key(NS.WSMAN, 'MaxEnvelopeSize'), key(NS.WSMAN, 'OperationTimeout'), key(NS.WSMAN, 'Locale'),
-  key(NS.MSWSMAN, 'DataLocale'), key(NS.MSWSMAN, 'SessionId'), key(NS.MSWSMAN, 'OperationID'),
-  key(NS.MSWSMAN, 'SequenceId'), key(NS.WSMAN, 'RequestTotalItemsCountEstimate'), key(NS.WSMAN, 'RequestEPR'),
-  key(NS.WSMAN, 'FragmentTransfer'),
+const HEADER = {
+  Action: 1, To: 2, MessageID: 3, ReplyTo: 4, FaultTo: 5, From: 6, ResourceURI: 7, SelectorSet: 8, OptionSet: 9,
+  MaxEnvelopeSize: 10, OperationTimeout: 11, Locale: 12, DataLocale: 13, SessionId: 14, OperationID: 15, SequenceId: 16,
+  RequestTotalItemsCountEstimate: 17, RequestEPR: 18, FragmentTransfer: 19,
+} as const;
+type HeaderId = (typeof HEADER)[keyof typeof HEADER];
+// By namespace, then local name: two lookups on the parser's strings, no key built per header.
+const UNDERSTOOD = new Map<string, ReadonlyMap<string, HeaderId>>([
+  [NS.WSA, new Map<string, HeaderId>([['Action', HEADER.Action], ['To', HEADER.To], ['MessageID', HEADER.MessageID], ['ReplyTo', HEADER.ReplyTo], ['FaultTo', HEADER.FaultTo], ['From', HEADER.From]])],
+  [NS.WSMAN, new Map<string, HeaderId>([
+    ['ResourceURI', HEADER.ResourceURI], ['SelectorSet', HEADER.SelectorSet], ['OptionSet', HEADER.OptionSet], ['MaxEnvelopeSize', HEADER.MaxEnvelopeSize],
+    ['OperationTimeout', HEADER.OperationTimeout], ['Locale', HEADER.Locale], ['RequestTotalItemsCountEstimate', HEADER.RequestTotalItemsCountEstimate],
+    ['RequestEPR', HEADER.RequestEPR], ['FragmentTransfer', HEADER.FragmentTransfer],
+  ])],
+  [NS.MSWSMAN, new Map<string, HeaderId>([['DataLocale', HEADER.DataLocale], ['SessionId', HEADER.SessionId], ['OperationID', HEADER.OperationID], ['SequenceId', HEADER.SequenceId]])],
 ]);
 
 /** wsa, wsman and wse headers may appear once (DSP0226 R13.1-9). */
@@ -65,13 +71,13 @@ export function isMustUnderstand(el: XmlElement): boolean {
 }
 
 export function decodeHeaders(blocks: readonly XmlElement[]): Headers {
-  const seen = new Set<Key>();
+  const seen = new Set<HeaderId>();
   const h: { -readonly [K in keyof Headers]: Headers[K] } = {
     options: [], optionSetMustUnderstand: false, requestTotalItemsCountEstimate: false, requestEpr: false,
   };
   for (const el of blocks) {
-    const k = key(el.ns, el.name);
-    if (!UNDERSTOOD.has(k)) {
+    const k = UNDERSTOOD.get(el.ns)?.get(el.name);
+    if (k === undefined) {
       if (isMustUnderstand(el)) throw new WsmanFault('MustUnderstand', { notUnderstood: { ns: el.ns, name: el.name } });
       continue;
     }
@@ -82,33 +88,33 @@ export function decodeHeaders(blocks: readonly XmlElement[]): Headers {
       seen.add(k);
     }
     switch (k) {
-      case key(NS.WSA, 'Action'): h.action = trimmedText(el); break;
-      case key(NS.WSA, 'To'): h.to = trimmedText(el); break;
-      case key(NS.WSA, 'MessageID'): h.messageId = trimmedText(el); break;
-      case key(NS.WSA, 'ReplyTo'): h.replyTo = trimmedText(el.children.find((c) => c.ns === NS.WSA && c.name === 'Address')); break;
-      case key(NS.WSA, 'FaultTo'): h.faultTo = trimmedText(el.children.find((c) => c.ns === NS.WSA && c.name === 'Address')); break;
-      case key(NS.WSMAN, 'ResourceURI'): h.resourceUri = trimmedText(el); break;
-      case key(NS.WSMAN, 'SelectorSet'): h.selectors = decodeSelectorSet(el); break;
-      case key(NS.WSMAN, 'OptionSet'):
+      case HEADER.Action: h.action = trimmedText(el); break;
+      case HEADER.To: h.to = trimmedText(el); break;
+      case HEADER.MessageID: h.messageId = trimmedText(el); break;
+      case HEADER.ReplyTo: h.replyTo = trimmedText(el.children.find((c) => c.ns === NS.WSA && c.name === 'Address')); break;
+      case HEADER.FaultTo: h.faultTo = trimmedText(el.children.find((c) => c.ns === NS.WSA && c.name === 'Address')); break;
+      case HEADER.ResourceURI: h.resourceUri = trimmedText(el); break;
+      case HEADER.SelectorSet: h.selectors = decodeSelectorSet(el); break;
+      case HEADER.OptionSet:
         h.options = decodeOptionSet(el);
         h.optionSetMustUnderstand = isMustUnderstand(el);
         break;
-      case key(NS.WSMAN, 'MaxEnvelopeSize'): h.maxEnvelopeSize = decodeMaxEnvelopeSize(el); break;
-      case key(NS.WSMAN, 'OperationTimeout'): h.operationTimeoutMs = decodeOperationTimeout(el); break;
-      case key(NS.WSMAN, 'Locale'):
+      case HEADER.MaxEnvelopeSize: h.maxEnvelopeSize = decodeMaxEnvelopeSize(el); break;
+      case HEADER.OperationTimeout: h.operationTimeoutMs = decodeOperationTimeout(el); break;
+      case HEADER.Locale:
         h.locale = attr(el, 'lang', NS.XML) ?? '';
         checkLocale(h.locale, isMustUnderstand(el), 'Locale');
         break;
-      case key(NS.MSWSMAN, 'DataLocale'):
+      case HEADER.DataLocale:
         h.dataLocale = attr(el, 'lang', NS.XML) ?? '';
         checkLocale(h.dataLocale, isMustUnderstand(el), 'DataLocale');
         break;
-      case key(NS.WSMAN, 'FragmentTransfer'):
+      case HEADER.FragmentTransfer:
         h.fragmentTransfer = trimmedText(el);
         h.fragmentDialect = attr(el, 'Dialect');
         break;
-      case key(NS.WSMAN, 'RequestTotalItemsCountEstimate'): h.requestTotalItemsCountEstimate = true; break;
-      case key(NS.WSMAN, 'RequestEPR'): h.requestEpr = true; break;
+      case HEADER.RequestTotalItemsCountEstimate: h.requestTotalItemsCountEstimate = true; break;
+      case HEADER.RequestEPR: h.requestEpr = true; break;
       default: break; // understood and ignored: From, SessionId, OperationID, SequenceId
     }
   }

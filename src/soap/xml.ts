@@ -95,6 +95,14 @@ export function attr(el: XmlElement, name: string, ns = ''): string | undefined 
 }
 
 /** Text of an element with surrounding XML whitespace removed (values such as URIs and numbers). */
+const isXmlSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
 export function trimmedText(el: XmlElement | undefined): string {
-  return el ? el.text.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '') : '';
+  if (!el) return '';
+  const t = el.text;
+  let a = 0;
+  let b = t.length;
+  while (a < b && isXmlSpace(t.charCodeAt(a))) a++;
+  while (b > a && isXmlSpace(t.charCodeAt(b - 1))) b--;
+  return a === 0 && b === t.length ? t : t.slice(a, b);
 }

@@ -58,8 +58,10 @@ export async function dispatchWsman(input: DispatchInput, deps: WsmanDeps): Prom
     const offline = deps.availability?.unavailableReason();
     if (offline !== undefined) return faultOutcome(new WsmanFault('wsa:EndpointUnavailable', { detail: 'ResourceOffline', reason: offline }), req.messageId, req.kind);
   }
-  // An absurd OperationTimeout is capped, never left to overflow a timer.
-  const timeout = req.headers.operationTimeoutMs === undefined ? undefined : Math.max(1, Math.min(req.headers.operationTimeoutMs, deps.limits.maxOperationTimeoutMs));
+  // An absurd OperationTimeout is capped, never left to overflow a timer. Only operations that
+  // wait for XenAPI can outlast it; reads and context operations answer from memory at once.
+  const waits = req.kind === 'invoke' || req.kind === 'put';
+  const timeout = !waits || req.headers.operationTimeoutMs === undefined ? undefined : Math.max(1, Math.min(req.headers.operationTimeoutMs, deps.limits.maxOperationTimeoutMs));
   const ctx: OperationContext = {
     principal: input.principal,
     locale: req.headers.locale,
