@@ -21,7 +21,7 @@ import { EnumerationContexts } from './wsman/enumeration-contexts.js';
 import type { ProductInfo, WsmanDeps } from './wsman/deps.js';
 import { XenApiClient } from './xenapi/client.js';
 import { EventFeed } from './xenapi/event-feed.js';
-import { LoginCache } from './xenapi/login-cache.js';
+import { LoginCache, type UserSession } from './xenapi/login-cache.js';
 import { XenModel } from './xenapi/model.js';
 import { ModelHealth } from './xenapi/model-health.js';
 import { XenSession } from './xenapi/session.js';
@@ -116,12 +116,18 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
     limits: { defaultMaxEnvelopeSize: config.defaultMaxEnvelopeSize, maxElementsCap: config.maxElementsCap, maxOperationTimeoutMs: config.maxOperationTimeoutMs },
   };
 
+  const principalOf = (session: UserSession, user: string, password: string, remoteAddress: string): Principal => {
+    const renewXenSession = async (): Promise<string | undefined> => (await logins.relogin(user, password))?.sessionRef;
+    return { user: session.user, authType: 'basic', remoteAddress, xenSession: session.sessionRef, renewXenSession };
+  };
   const authenticator = {
     authenticate: async (user: string, password: string, remoteAddress: string): Promise<Principal | undefined> => {
       const session = await logins.login(user, password);
-      if (!session) return undefined;
-      const renewXenSession = async (): Promise<string | undefined> => (await logins.relogin(user, password))?.sessionRef;
-      return { user: session.user, authType: 'basic', remoteAddress, xenSession: session.sessionRef, renewXenSession };
+      return session ? principalOf(session, user, password, remoteAddress) : undefined;
+    },
+    remembered: (user: string, password: string, remoteAddress: string): Principal | undefined => {
+      const session = logins.remembered(user, password);
+      return session ? principalOf(session, user, password, remoteAddress) : undefined;
     },
   };
   const throttle = new LoginThrottle({ ...DEFAULT_THROTTLE, slowAfter: config.loginSlowAfter, lockAfter: config.loginLockAfter, lockMs: config.loginLockMs });
@@ -129,8 +135,9 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
   const frontEnd = (f: FastifyInstance, secure: boolean): void => {
     // Answers finished while shutting down close their connection: a keep-alive socket that
     // goes idle after close() began would otherwise hold the shutdown for keepAliveTimeout.
-    f.addHook('onSend', async (_req, reply) => {
+    f.addHook('onSend', (_req, reply, payload, done) => {
       if (closed) reply.header('Connection', 'close');
+      done(null, payload);
     });
     registerSoapBody(f, { bodyLimit: config.bodyLimit });
     registerWsmanRoute(f, {
@@ -180,15 +187,21 @@ function securityProfiles(config: GatewayConfig, tls: boolean): string[] {
 }
 
 function productInfo(model: XenModel, profiles: readonly string[]): ProductInfo {
+  let lastHost: unknown;
+  let lastDetails = '';
   return {
     vendor: PRODUCT_NAME,
     version: PRODUCT_VERSION,
     details: () => {
       const host = model.all('host').values().next().value;
       if (!host) return 'XenAPI';
+      // Records are replaced, never changed in place: the text is made again only after a change.
+      if (host === lastHost) return lastDetails;
       const sw = map(host, 'software_version');
       const api = `XenAPI ${str(host, 'API_version_major')}.${str(host, 'API_version_minor')}`;
-      return sw['product_brand'] ? `${api}; ${sw['product_brand']} ${sw['product_version'] ?? ''}`.trim() : api;
+      lastHost = host;
+      lastDetails = sw['product_brand'] ? `${api}; ${sw['product_brand']} ${sw['product_version'] ?? ''}`.trim() : api;
+      return lastDetails;
     },
     securityProfiles: profiles,
   };

@@ -5,6 +5,8 @@ import type { Principal } from '../cim/operation-context.js';
 export interface Authenticator {
   /** The principal, or undefined for wrong credentials. Throws when the back end cannot tell. */
   authenticate(user: string, password: string, remoteAddress: string): Promise<Principal | undefined>;
+  /** The principal of a login remembered and still valid, without waiting; undefined otherwise. */
+  remembered?(user: string, password: string, remoteAddress: string): Principal | undefined;
 }
 
 export const WWW_AUTHENTICATE = 'Basic realm="WS-Management"';

@@ -4,7 +4,7 @@
 // While XenAPI is lost (the model is stale), a login that was still remembered when it was
 // lost is honoured without asking xapi, so clients keep reading last-known data; new
 // credentials still need xapi, and fail within its timeout.
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { XenApiClient } from './client.js';
 import { XenApiError } from './errors.js';
@@ -30,7 +30,7 @@ export interface LoginCacheOptions {
 const REJECTED = new Set(['SESSION_AUTHENTICATION_FAILED', 'SESSION_AUTHORIZATION_FAILED']);
 
 export class LoginCache {
-  private readonly salt = randomBytes(16);
+  private readonly salt = randomBytes(16).toString('base64');
   private closing = false;
   private readonly cache: LRUCache<string, UserSession, { user: string; password: string }>;
 
@@ -62,6 +62,12 @@ export class LoginCache {
     return this.outageLogin(key) ?? this.cache.fetch(key, { context: { user, password } });
   }
 
+  /** A login remembered and valid now, without waiting (the common case of a polling client). */
+  remembered(user: string, password: string): UserSession | undefined {
+    if (this.options.backend?.state === 'stale') return undefined;
+    return this.cache.get(this.key(user, password));
+  }
+
   /** During an outage: the remembered login, even past its time, if it was good when XenAPI was lost. */
   private outageLogin(key: string): UserSession | undefined {
     const backend = this.options.backend;
@@ -77,7 +83,8 @@ export class LoginCache {
   }
 
   private key(user: string, password: string): string {
-    return createHash('sha256').update(this.salt).update(user).update('\0').update(password).digest('base64');
+    // One-shot hash: a polling client pays this on every request.
+    return hash('sha256', `${this.salt}\0${user}\0${password}`, 'base64');
   }
 
   get size(): number {
