@@ -71,15 +71,40 @@ async function run(url: string, op: Operation, args: { duration: number; connect
   return figures(r);
 }
 
-/** Measures op; the enumeration contexts still open at the end are added to leftOpen (to release). */
-export async function measure(op: Operation, gateway: string, baseline: string, sample: string, args: { duration: number; connections: number }, leftOpen: string[]): Promise<LoadFigures> {
+/**
+ * Measures op. The gateway and the baseline take turns, in `rounds` short runs each, so that a
+ * slower or faster minute of a shared machine falls on both; figures are summed over the turns
+ * (latencies: the median turn). The enumeration contexts still open at the end are added to
+ * leftOpen (to release).
+ */
+export async function measure(op: Operation, gateway: string, baseline: string, sample: string, args: { duration: number; connections: number; rounds: number }, leftOpen: string[]): Promise<LoadFigures> {
   // A short warm-up of each, so neither is measured while the JIT is still compiling.
   const warm = { duration: 1, connections: args.connections };
   const ignored: string[] = [];
   await run(gateway, op, warm, leftOpen);
   await run(baseline, op, warm, ignored);
-  const g = await run(gateway, op, args, leftOpen);
-  const b = await run(baseline, op, args, ignored);
-  if (g.non2xx > 0 || g.errors > 0) throw new Error(`${op.name}: the gateway answered ${g.non2xx} non-2xx and ${g.errors} errors`);
-  return { name: op.name, responseBytes: Buffer.byteLength(sample), gateway: g, baseline: b, ratio: g.requestsPerSec / b.requestsPerSec };
+  const turn = { duration: Math.max(1, Math.round(args.duration / args.rounds)), connections: args.connections };
+  const g: Figures[] = [];
+  const b: Figures[] = [];
+  for (let i = 0; i < args.rounds; i++) {
+    g.push(await run(gateway, op, turn, leftOpen));
+    b.push(await run(baseline, op, turn, ignored));
+  }
+  const gw = combine(g, turn.duration);
+  const base = combine(b, turn.duration);
+  if (gw.non2xx > 0 || gw.errors > 0) throw new Error(`${op.name}: the gateway answered ${gw.non2xx} non-2xx and ${gw.errors} errors`);
+  return { name: op.name, responseBytes: Buffer.byteLength(sample), gateway: gw, baseline: base, ratio: gw.requestsPerSec / base.requestsPerSec };
+}
+
+function combine(turns: readonly Figures[], seconds: number): Figures {
+  const median = (xs: number[]): number => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
+  const requests = turns.reduce((n, f) => n + f.requests, 0);
+  return {
+    requestsPerSec: requests / (seconds * turns.length),
+    latencyMs: { p50: median(turns.map((f) => f.latencyMs.p50)), p99: median(turns.map((f) => f.latencyMs.p99)), mean: median(turns.map((f) => f.latencyMs.mean)) },
+    requests,
+    errors: turns.reduce((n, f) => n + f.errors, 0),
+    non2xx: turns.reduce((n, f) => n + f.non2xx, 0),
+    bytesPerSec: turns.reduce((n, f) => n + f.bytesPerSec, 0) / turns.length,
+  };
 }

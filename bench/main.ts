@@ -17,12 +17,14 @@ interface Args {
   connections: number;
   contexts: number;
   out: string;
+  /** turns the gateway and the baseline take, alternately, within duration */
+  rounds: number;
   /** measure only the operations whose name contains this text */
   only: string | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const a: Args = { vms: 10_000, scale: [1_000, 10_000, 50_000], duration: 10, connections: 16, contexts: 2_000, out: 'bench-results.json', only: undefined };
+  const a: Args = { vms: 10_000, scale: [1_000, 10_000, 50_000], duration: 10, connections: 16, contexts: 2_000, out: 'bench-results.json', only: undefined, rounds: 3 };
   for (let i = 0; i < argv.length; i++) {
     const [k, v] = [argv[i], argv[i + 1]];
     const num = (): number => {
@@ -36,12 +38,13 @@ function parseArgs(argv: readonly string[]): Args {
       case '--duration': a.duration = num(); break;
       case '--connections': a.connections = num(); break;
       case '--contexts': a.contexts = num(); break;
+      case '--rounds': a.rounds = num(); break;
       case '--scale': a.scale = (v ?? '').split(',').map(Number).filter((n) => n > 0); i++; break;
       case '--out': a.out = v ?? a.out; i++; break;
       case '--only': a.only = v; i++; break;
-      case '--quick': a.duration = 3; a.scale = [1_000, 10_000]; a.contexts = 500; break;
+      case '--quick': a.duration = 3; a.rounds = 1; a.scale = [1_000, 10_000]; a.contexts = 500; break;
       case '--help':
-        process.stdout.write('npm run bench -- [--vms 10000] [--scale 1000,10000,50000] [--duration 10] [--connections 16] [--contexts 2000] [--out bench-results.json] [--only <operation name part>] [--quick]\n');
+        process.stdout.write('npm run bench -- [--vms 10000] [--scale 1000,10000,50000] [--duration 10] [--rounds 3] [--connections 16] [--contexts 2000] [--out bench-results.json] [--only <operation name part>] [--quick]\n');
         process.exit(0);
         break;
       default: throw new Error(`unknown option ${k}`);
