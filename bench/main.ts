@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { ask, whenReady } from './ipc.js';
 import { ok, post } from './http.js';
 import { measure, type LoadFigures, type Operation } from './load.js';
-import { printReport, type Report, type ScaleRow } from './report.js';
+import { printReport, readCalls, targets, type Report, type ScaleRow } from './report.js';
 import * as rq from './requests.js';
 
 interface Args {
@@ -156,9 +156,12 @@ async function main(): Promise<void> {
     }
     const after = await ask<Memory>(gw.child, 'memory');
     const open = await ask<number>(gw.child, 'contexts');
-    contextBytes = (after.heapUsed - before.heapUsed) / opened.length;
-    process.stdout.write(`  ${opened.length} enumeration contexts (${open} open): ${contextBytes.toFixed(0)} bytes of heap each\n`);
     for (const c of opened) await post(endpoint, rq.release(rq.XEN_CS, c));
+    const released = await ask<Memory>(gw.child, 'memory');
+    // Heap with the contexts open, against before they were opened and after they were released:
+    // the mean of the two, so that unrelated drift on one side counts half.
+    contextBytes = ((after.heapUsed - before.heapUsed) + (after.heapUsed - released.heapUsed)) / 2 / opened.length;
+    process.stdout.write(`  ${opened.length} enumeration contexts (${open} open): ${contextBytes.toFixed(0)} bytes of heap each\n`);
   } finally {
     await stop(gw);
     await stop(base);
@@ -184,7 +187,8 @@ async function main(): Promise<void> {
     }
   }
 
-  const report: Report = { machine, args, operations: ops, xenapiCallsDuringReads: calls, contextBytes, scale, enumerationAtVms: enumeration ? { vms: args.vms, items: enumeration.items, ms: enumeration.ms } : undefined };
+  const figures = { machine, args, operations: ops, xenapiCallsDuringReads: calls, readCalls: readCalls(calls), contextBytes, scale, enumerationAtVms: enumeration ? { vms: args.vms, items: enumeration.items, ms: enumeration.ms } : undefined };
+  const report: Report = { ...figures, targets: targets(figures) };
   writeFileSync(args.out, `${JSON.stringify(report, null, 2)}\n`);
   printReport(report);
   process.stdout.write(`\nall figures: ${args.out}\n`);
