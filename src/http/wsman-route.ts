@@ -133,7 +133,10 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
     done();
   };
 
-  for (const url of opts.paths) app.post(url, { onRequest: authenticateHook, onResponse: accessLog }, handler);
+  // Without an info-level logger (tests, the benchmark, --log-level warn) the hook would only cost.
+  const log = app.log as { isLevelEnabled?: (level: string) => boolean };
+  const logsRequests = typeof log.isLevelEnabled === 'function' && log.isLevelEnabled('info');
+  for (const url of opts.paths) app.post(url, logsRequests ? { onRequest: authenticateHook, onResponse: accessLog } : { onRequest: authenticateHook }, handler);
 }
 
 /**
