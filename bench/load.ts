@@ -21,6 +21,8 @@ export interface Figures {
   readonly errors: number;
   readonly non2xx: number;
   readonly bytesPerSec: number;
+  /** CPU time (user + system) the server process spent per request, in µs: less sensitive to a noisy machine than req/s */
+  readonly cpuMicrosPerRequest: number;
 }
 
 export interface LoadFigures {
@@ -30,6 +32,8 @@ export interface LoadFigures {
   readonly baseline: Figures;
   /** gateway requests/s ÷ baseline requests/s, measured in the same run */
   readonly ratio: number;
+  /** baseline CPU per request ÷ gateway CPU per request: the same ratio, by server CPU time */
+  readonly cpuRatio: number;
 }
 
 /**
@@ -53,8 +57,9 @@ function requests(op: Operation, pool: string[]): Request[] {
   }];
 }
 
-function figures(r: Result): Figures {
+function figures(r: Result, cpuMicros: number): Figures {
   return {
+    cpuMicrosPerRequest: r.requests.total > 0 ? cpuMicros / r.requests.total : 0,
     requestsPerSec: r.requests.total / r.duration,
     latencyMs: { p50: r.latency.p50, p99: r.latency.p99, mean: r.latency.mean },
     requests: r.requests.total,
@@ -64,11 +69,19 @@ function figures(r: Result): Figures {
   };
 }
 
-async function run(url: string, op: Operation, args: { duration: number; connections: number }, leftOpen: string[]): Promise<Figures> {
+/** A server under test: where to send requests, and its process's CPU time so far (µs). */
+export interface Target {
+  readonly url: string;
+  cpu(): Promise<number>;
+}
+
+async function run(target: Target, op: Operation, args: { duration: number; connections: number }, leftOpen: string[]): Promise<Figures> {
   const pool: string[] = [];
-  const r = await autocannon({ url, connections: args.connections, duration: args.duration, headers: HEADERS, requests: requests(op, pool), timeout: 30 });
+  const before = await target.cpu();
+  const r = await autocannon({ url: target.url, connections: args.connections, duration: args.duration, headers: HEADERS, requests: requests(op, pool), timeout: 30 });
+  const cpu = (await target.cpu()) - before;
   leftOpen.push(...pool);
-  return figures(r);
+  return figures(r, cpu);
 }
 
 /**
@@ -77,7 +90,7 @@ async function run(url: string, op: Operation, args: { duration: number; connect
  * (latencies: the median turn). The enumeration contexts still open at the end are added to
  * leftOpen (to release).
  */
-export async function measure(op: Operation, gateway: string, baseline: string, sample: string, args: { duration: number; connections: number; rounds: number }, leftOpen: string[]): Promise<LoadFigures> {
+export async function measure(op: Operation, gateway: Target, baseline: Target, sample: string, args: { duration: number; connections: number; rounds: number }, leftOpen: string[]): Promise<LoadFigures> {
   // A short warm-up of each, so neither is measured while the JIT is still compiling.
   const warm = { duration: 1, connections: args.connections };
   const ignored: string[] = [];
@@ -93,7 +106,10 @@ export async function measure(op: Operation, gateway: string, baseline: string, 
   const gw = combine(g, turn.duration);
   const base = combine(b, turn.duration);
   if (gw.non2xx > 0 || gw.errors > 0) throw new Error(`${op.name}: the gateway answered ${gw.non2xx} non-2xx and ${gw.errors} errors`);
-  return { name: op.name, responseBytes: Buffer.byteLength(sample), gateway: gw, baseline: base, ratio: gw.requestsPerSec / base.requestsPerSec };
+  return {
+    name: op.name, responseBytes: Buffer.byteLength(sample), gateway: gw, baseline: base,
+    ratio: gw.requestsPerSec / base.requestsPerSec, cpuRatio: base.cpuMicrosPerRequest / gw.cpuMicrosPerRequest,
+  };
 }
 
 function combine(turns: readonly Figures[], seconds: number): Figures {
@@ -106,5 +122,6 @@ function combine(turns: readonly Figures[], seconds: number): Figures {
     errors: turns.reduce((n, f) => n + f.errors, 0),
     non2xx: turns.reduce((n, f) => n + f.non2xx, 0),
     bytesPerSec: turns.reduce((n, f) => n + f.bytesPerSec, 0) / turns.length,
+    cpuMicrosPerRequest: turns.reduce((n, f) => n + f.cpuMicrosPerRequest * f.requests, 0) / Math.max(1, requests),
   };
 }

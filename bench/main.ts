@@ -118,6 +118,8 @@ async function main(): Promise<void> {
     gw = await start<GatewayInfo>('./gateway-host.js', [sim.info.url], ['--expose-gc']);
     base = await start<{ endpoint: string }>('./baseline.js', []);
     const endpoint = gw.info.endpoint;
+    const gwChild = gw.child;
+    const baseChild = base.child;
     enumeration = await fullEnumeration(endpoint);
     const { names, labels } = enumeration;
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)] as T;
@@ -137,10 +139,12 @@ async function main(): Promise<void> {
       const sample = op.sample ?? (await ok(endpoint, op.request()));
       await ask(base.child, 'store', sample);
       const leftOpen: string[] = [];
-      const figures = await measure(op, endpoint, base.info.endpoint, sample, args, leftOpen);
+      const gwTarget = { url: endpoint, cpu: () => ask<number>(gwChild, 'cpu') };
+      const baseTarget = { url: base.info.endpoint, cpu: () => ask<number>(baseChild, 'cpu') };
+      const figures = await measure(op, gwTarget, baseTarget, sample, args, leftOpen);
       for (const c of leftOpen) await post(endpoint, rq.release(rq.XEN_CS, c));
       ops.push(figures);
-      process.stdout.write(`  ${op.name}: ${figures.gateway.requestsPerSec.toFixed(0)} req/s, ${figures.ratio.toFixed(2)}× the baseline\n`);
+      process.stdout.write(`  ${op.name}: ${figures.gateway.requestsPerSec.toFixed(0)} req/s, ${figures.ratio.toFixed(2)}× the baseline; ${figures.gateway.cpuMicrosPerRequest.toFixed(0)} µs of server CPU per request (baseline ${figures.baseline.cpuMicrosPerRequest.toFixed(0)})\n`);
     }
     calls = await ask<Record<string, number>>(sim.child, 'calls');
 

@@ -66,10 +66,10 @@ function sessionCalls(calls: Record<string, number>): number {
 
 export function printReport(r: Report): void {
   const out: string[] = [''];
-  out.push(`${pad('operation', 56)}${lpad('req/s', 9)}${lpad('p50 ms', 8)}${lpad('p99 ms', 8)}${lpad('baseline', 10)}${lpad('ratio', 7)}${lpad('bytes', 9)}`);
+  out.push(`${pad('operation', 56)}${lpad('req/s', 9)}${lpad('p50 ms', 8)}${lpad('p99 ms', 8)}${lpad('baseline', 10)}${lpad('ratio', 7)}${lpad('CPU µs', 9)}${lpad('base µs', 9)}${lpad('bytes', 9)}`);
   for (const o of r.operations) {
     out.push(`${pad(o.name, 56)}${lpad(o.gateway.requestsPerSec.toFixed(0), 9)}${lpad(String(o.gateway.latencyMs.p50), 8)}${lpad(String(o.gateway.latencyMs.p99), 8)}` +
-      `${lpad(o.baseline.requestsPerSec.toFixed(0), 10)}${lpad(`${o.ratio.toFixed(2)}×`, 7)}${lpad(String(o.responseBytes), 9)}`);
+      `${lpad(o.baseline.requestsPerSec.toFixed(0), 10)}${lpad(`${o.ratio.toFixed(2)}×`, 7)}${lpad(o.gateway.cpuMicrosPerRequest.toFixed(0), 9)}${lpad(o.baseline.cpuMicrosPerRequest.toFixed(0), 9)}${lpad(String(o.responseBytes), 9)}`);
   }
   out.push('');
   out.push(`XenAPI calls caused by the reads above: ${readCalls(r.xenapiCallsDuringReads)} (besides: event.from, the change feed, ${r.xenapiCallsDuringReads['event.from'] ?? 0}; credential re-checks, ${sessionCalls(r.xenapiCallsDuringReads)})`);
