@@ -150,20 +150,37 @@ class Reader {
     this.pos = end + 2;
   }
 
+  /**
+   * A QName at `at`. ASCII names are checked while they are scanned; any other character sends
+   * the name to the full NameStartChar/NameChar check.
+   */
   private name(at: number): string {
     const s = this.s;
     let i = at;
+    let ascii = true;
+    let colons = 0;
+    let lastColon = -2;
     for (; i < s.length; i++) {
       const c = s.charCodeAt(i);
       if (isSpace(c) || c === GT || c === SLASH || c === EQUALS || c === LT || c === QUOT || c === APOS) break;
+      if (c === 0x3a) {
+        colons++;
+        // A colon may not start the name, end it, or follow a colon's part at once.
+        if (i === at || lastColon === i - 1) ascii = false;
+        lastColon = i;
+      } else if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || (i !== at && i !== lastColon + 1 && ((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e)))) {
+        ascii = false;
+      }
     }
     const name = s.slice(at, i);
     if (name === '') this.fail('a name is missing', at);
-    try {
-      checkQName(name);
-    } catch (err) {
-      if (err instanceof XmlSyntaxError) this.fail(err.message, at);
-      throw err;
+    if (!ascii || colons > 1 || lastColon === i - 1) {
+      try {
+        checkQName(name);
+      } catch (err) {
+        if (err instanceof XmlSyntaxError) this.fail(err.message, at);
+        throw err;
+      }
     }
     this.pos = i;
     return name;

@@ -49,6 +49,7 @@ const DOCTYPE = /<!DOCTYPE/i;
 // XML 1.0 §2.2 Char: C0 controls other than tab, LF and CR, U+FFFE, U+FFFF and unpaired surrogates
 // may not appear in a document at all, not even as character references.
 const ILLEGAL_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const PLAIN_ASCII = /^[\t\n\r\x20-\x7e]*$/;
 const ENTITY_REF = /&(?:(lt|gt|amp|quot|apos)|#(\d{1,7})|#x([0-9a-fA-F]{1,6}));|&/g;
 const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
@@ -74,7 +75,8 @@ export function parseXml(xml: string, limits: XmlLimits = DEFAULT_XML_LIMITS): X
   if (DOCTYPE.test(xml)) throw new XmlSyntaxError('a document type declaration is not allowed in a SOAP message');
   // The byte order mark was taken off with the encoding; another one is a character before the root.
   if (xml.startsWith('\ufeff')) throw new XmlSyntaxError('a byte order mark inside the document');
-  const illegal = ILLEGAL_CHAR.exec(xml);
+  // Printable ASCII with tab and line ends is the common case and needs no closer look.
+  const illegal = PLAIN_ASCII.test(xml) ? null : ILLEGAL_CHAR.exec(xml);
   if (illegal) {
     const code = illegal[0].codePointAt(0) ?? 0;
     throw new XmlSyntaxError(`the character U+${code.toString(16).toUpperCase().padStart(4, '0')} is not allowed in an XML document`);

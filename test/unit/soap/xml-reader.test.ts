@@ -100,11 +100,22 @@ t.test('what XML 1.0 and Namespaces require, beyond the oracle', async (t) => {
     '<a',
     '<a x',
     '<1a/>',
+    '<-a/>',
+    '<.a/>',
+    '<p:1a xmlns:p="urn:p"/>',
+    '<:a/>',
+    '<p:/>',
+    '<p::a xmlns:p="urn:p"/>',
+    '<p:a:b xmlns:p="urn:p"/>',
+    '<a b:="1"/>',
   ];
   for (const b of bad) t.throws(() => parseXml(b), XmlSyntaxError, JSON.stringify(b));
   const good = parseXml('<?xml version="1.0" encoding="utf-8" standalone="yes"?>\n<!-- c --><?pi data?><a  x = \'1\' >t<![CDATA[<c>]]>&#x41;<b\n/></a >\n<!-- after -->\n');
   t.same({ name: good.name, text: good.text, x: good.attrs[0]?.value, kids: good.children.length }, { name: 'a', text: 't<c>A', x: '1', kids: 1 });
   t.equal(parseXml('<a>1\r\n2\r3&#13;</a>').text, '1\n2\n3\r', 'line ends normalized to LF; a character reference to CR stays');
+  t.equal(parseXml('<a-1.b_c x-y.z="1"/>').name, 'a-1.b_c', 'digits, "-" and "." after the first character');
+  t.equal(parseXml('<p:_x xmlns:p="urn:p"/>').name, '_x');
+  t.equal(parseXml('<été/>').name, 'été', 'a non-ASCII name goes through the full NameChar check');
   try {
     parseXml('<a>\n  <b>\n</a>');
     t.fail('should throw');
