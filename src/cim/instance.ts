@@ -20,6 +20,8 @@ export class CimInstance implements InstanceLike {
 
   /** Case-insensitive property lookup; undefined when the instance has no such property. */
   get(name: string): CimValue | undefined {
+    // Names usually arrive spelled as declared: try that before folding case.
+    if (this.properties.has(name)) return this.properties.get(name);
     const k = this.lower.get(name.toLowerCase());
     return k === undefined ? undefined : this.properties.get(k);
   }
