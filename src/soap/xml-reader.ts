@@ -24,7 +24,7 @@ const QNAME = new RegExp(`^[${NC_START}][${NC_CHAR}]*(?::[${NC_START}][${NC_CHAR
 const ASCII_QNAME = /^[A-Za-z_][A-Za-z0-9_.-]*(?::[A-Za-z_][A-Za-z0-9_.-]*)?$/;
 
 /** Namespaces in XML 1.0 §3: a QName is an NCName with at most one NCName prefix. */
-export function checkQName(qname: string): void {
+function checkQName(qname: string): void {
   if (!ASCII_QNAME.test(qname) && !QNAME.test(qname)) throw new XmlSyntaxError(`"${qname.slice(0, 60)}" is not a qualified name`);
 }
 
