@@ -37,6 +37,8 @@ export interface DispatchInput {
 }
 
 const NEVER = new AbortController().signal;
+/** The XML declaration (and UTF-16 BOM) the HTTP layer puts before every envelope: part of the size. */
+const XML_DECLARATION_CHARS = 40;
 
 export async function dispatchWsman(input: DispatchInput, deps: WsmanDeps): Promise<WsmanOutcome> {
   let env: Envelope;
@@ -75,7 +77,8 @@ export async function dispatchWsman(input: DispatchInput, deps: WsmanDeps): Prom
     const out = reply(timeout === undefined ? await work : await withDeadline(work, timeout), req.messageId);
     // Enumerate and Pull fill their batches to the limit; any other answer is checked whole.
     if (req.kind !== 'enumerate' && req.kind !== 'pull' && req.headers.maxEnvelopeSize !== undefined) {
-      const bytes = out.kind !== 'reply' ? 0 : input.transport.bytesPerChar === 2 ? out.xml.length * 2 : Buffer.byteLength(out.xml, 'utf8');
+      const xml = out.kind === 'reply' ? out.xml : '';
+      const bytes = input.transport.bytesPerChar === 2 ? (XML_DECLARATION_CHARS + xml.length) * 2 : XML_DECLARATION_CHARS + Buffer.byteLength(xml, 'utf8');
       if (bytes > req.headers.maxEnvelopeSize) {
         throw new WsmanFault('wsman:EncodingLimit', { detail: 'MaxEnvelopeSize', reason: `The answer (${bytes} octets) is larger than the MaxEnvelopeSize of ${req.headers.maxEnvelopeSize}.` });
       }
