@@ -7,7 +7,7 @@ import { WsmanFault } from '../soap/faults.js';
 import type { XmlLimits } from '../soap/xml.js';
 import type { WsmanDeps } from '../wsman/deps.js';
 import { anonymousIdentify, dispatchWsman, faultOutcome } from '../wsman/dispatch.js';
-import { parseBasic, WWW_AUTHENTICATE, type Authenticator } from './auth.js';
+import { parseBasic, WWW_AUTHENTICATE, type Authenticator, type BasicCredentials } from './auth.js';
 import { decodeBody, encodeReply, parseContentType, type Encoding } from './charset.js';
 import type { LoginThrottle } from './login-throttle.js';
 
@@ -39,62 +39,63 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
   const unauthorized = (reply: FastifyReply): FastifyReply =>
     reply.code(401).header('WWW-Authenticate', WWW_AUTHENTICATE).header('Content-Length', '0').send();
 
+  const sendFault = (reply: FastifyReply, fault: WsmanFault): void => {
+    const out = faultOutcome(fault, undefined, 'get');
+    if (out.kind === 'reply') send(reply, out.status, out.xml, 'utf-8');
+  };
+
+  /** Stands by the credentials: the request goes on as this principal. */
+  const accept = (req: FastifyRequest, principal: Principal, done: () => void): void => {
+    opts.throttle.success(req.ip);
+    req.principal = principal;
+    done();
+  };
+
+  /** A login XenAPI has to check (after the throttle's delay); undefined once an answer is sent. */
+  const login = async (req: FastifyRequest, reply: FastifyReply, creds: BasicCredentials, delayMs: number): Promise<Principal | undefined> => {
+    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+    let principal: Principal | undefined;
+    try {
+      principal = await opts.authenticator.authenticate(creds.user, creds.password, req.ip);
+    } catch (err) {
+      req.log.warn({ err: describe(err) }, 'credentials could not be checked');
+      sendFault(reply, new WsmanFault('wsa:EndpointUnavailable', { detail: 'ResourceOffline', reason: 'The credentials cannot be checked now: the XenAPI back end does not answer.' }));
+      return undefined;
+    }
+    if (!principal) {
+      opts.throttle.failure(req.ip);
+      req.log.info({ remote: req.ip }, 'login failed');
+      unauthorized(reply);
+    }
+    return principal;
+  };
+
   // Credentials are checked before the body is read, so no one without them can make us parse much.
-  const authenticate = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+  // A callback-style hook: everything up to a remembered login is decided at once, without the
+  // cost of a promise chain; only a login XenAPI has to check waits. Once it has answered, the
+  // hook does not call done (Fastify's rule for replying from a hook).
+  const authenticate = (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void => {
     const creds = parseBasic(req.headers.authorization);
     if (creds === null) return void unauthorized(reply);
     if (creds === undefined) {
       const length = Number(req.headers['content-length'] ?? 0);
       if (length > opts.anonymousBodyLimit) return void unauthorized(reply);
-      return;
+      return done();
     }
     if (opts.refuseBasic) {
       // The password already crossed the network in clear; at least do not use it.
-      const fault = new WsmanFault('wsman:AccessDenied', { reason: 'Basic authentication over plain HTTP is refused by this service; use HTTPS (port 5986 by default).' });
-      const out = faultOutcome(fault, undefined, 'get');
-      if (out.kind === 'reply') return void send(reply, out.status, out.xml, 'utf-8');
-      return;
+      return sendFault(reply, new WsmanFault('wsman:AccessDenied', { reason: 'Basic authentication over plain HTTP is refused by this service; use HTTPS (port 5986 by default).' }));
     }
     const verdict = opts.throttle.check(req.ip);
     if (verdict.kind === 'locked') {
       req.log.warn({ remote: req.ip }, 'login refused: too many failed logins from this address');
       return void reply.code(401).header('WWW-Authenticate', WWW_AUTHENTICATE).header('Retry-After', String(verdict.retryAfterS)).header('Content-Length', '0').send();
     }
-    if (verdict.delayMs > 0) await new Promise((r) => setTimeout(r, verdict.delayMs));
-    let principal: Principal | undefined;
-    try {
-      principal = await opts.authenticator.authenticate(creds.user, creds.password, req.ip);
-    } catch (err) {
-      req.log.warn({ err: describe(err) }, 'credentials could not be checked');
-      const fault = new WsmanFault('wsa:EndpointUnavailable', { detail: 'ResourceOffline', reason: 'The credentials cannot be checked now: the XenAPI back end does not answer.' });
-      const out = faultOutcome(fault, undefined, 'get');
-      if (out.kind === 'reply') return void send(reply, out.status, out.xml, 'utf-8');
-      return;
-    }
-    if (!principal) {
-      opts.throttle.failure(req.ip);
-      req.log.info({ remote: req.ip }, 'login failed');
-      return void unauthorized(reply);
-    }
-    opts.throttle.success(req.ip);
-    req.principal = principal;
-  };
-
-  // The hook itself: a remembered login is taken at once, without the cost of a promise chain.
-  const authenticateHook = (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void => {
-    const creds = opts.refuseBasic ? undefined : parseBasic(req.headers.authorization);
-    if (creds) {
-      const verdict = opts.throttle.check(req.ip);
-      const principal = verdict.kind === 'go' && verdict.delayMs === 0 ? opts.authenticator.remembered?.(creds.user, creds.password, req.ip) : undefined;
-      if (principal) {
-        opts.throttle.success(req.ip);
-        req.principal = principal;
-        return done();
-      }
-    }
-    authenticate(req, reply).then(
-      () => {
-        if (!reply.sent) done();
+    const remembered = verdict.delayMs === 0 ? opts.authenticator.remembered?.(creds.user, creds.password, req.ip) : undefined;
+    if (remembered) return accept(req, remembered, done);
+    login(req, reply, creds, verdict.delayMs).then(
+      (principal) => {
+        if (principal) accept(req, principal, done);
       },
       (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
     );
@@ -136,7 +137,7 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
   // Without an info-level logger (tests, the benchmark, --log-level warn) the hook would only cost.
   const log = app.log as { isLevelEnabled?: (level: string) => boolean };
   const logsRequests = typeof log.isLevelEnabled === 'function' && log.isLevelEnabled('info');
-  for (const url of opts.paths) app.post(url, logsRequests ? { onRequest: authenticateHook, onResponse: accessLog } : { onRequest: authenticateHook }, handler);
+  for (const url of opts.paths) app.post(url, logsRequests ? { onRequest: authenticate, onResponse: accessLog } : { onRequest: authenticate }, handler);
 }
 
 /**
