@@ -1,6 +1,7 @@
 // Request bytes → text by the Content-Type charset and BOM; the reply goes back in the same
 // encoding (DSP0226 R13.1-5: wsmancli parses the reply as UTF-16 when it sent UTF-16).
 import { WsmanFault } from '../soap/faults.js';
+import { XML_DECLARATION } from '../soap/encode-envelope.js';
 
 export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be';
 
@@ -101,8 +102,8 @@ function encodingOf(charset: string | undefined): Encoding {
 /** The reply in the request's encoding, with a BOM for UTF-16, and its Content-Type. */
 export function encodeReply(xml: string, encoding: Encoding): { body: string | Buffer; contentType: string } {
   // A string is written to the socket as UTF-8 without an intermediate Buffer.
-  if (encoding === 'utf-8') return { body: `<?xml version="1.0" encoding="UTF-8"?>${xml}`, contentType: 'application/soap+xml;charset=UTF-8' };
-  const le = Buffer.from(`\ufeff<?xml version="1.0" encoding="UTF-16"?>${xml}`, 'utf16le');
+  if (encoding === 'utf-8') return { body: `${XML_DECLARATION['utf-8']}${xml}`, contentType: 'application/soap+xml;charset=UTF-8' };
+  const le = Buffer.from(`${XML_DECLARATION['utf-16']}${xml}`, 'utf16le');
   if (encoding === 'utf-16be') le.swap16();
   return { body: le, contentType: 'application/soap+xml;charset=UTF-16' };
 }

@@ -5,6 +5,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { encodeFault } from '../soap/encode-fault.js';
 import { WsmanFault } from '../soap/faults.js';
 import { WWW_AUTHENTICATE } from './auth.js';
+import { encodeReply } from './charset.js';
 
 export interface SoapBodyOptions {
   readonly bodyLimit: number;
@@ -28,8 +29,8 @@ export function registerSoapBody(app: FastifyInstance, opts: SoapBodyOptions): v
             ? new WsmanFault('wsman:SchemaValidationError', { reason: 'The HTTP request could not be read.' })
             : new WsmanFault('wsman:InternalError', { reason: 'The service met an internal error; the request was not completed.' });
     if (fault.subcode === 'wsman:InternalError') req.log.error({ err: { name: err.name, message: err.message, stack: err.stack } }, 'internal error');
-    return reply.code(fault.httpStatus).header('Content-Type', 'application/soap+xml;charset=UTF-8')
-      .send(`<?xml version="1.0" encoding="UTF-8"?>${encodeFault(fault)}`);
+    const { body, contentType } = encodeReply(encodeFault(fault), 'utf-8');
+    return reply.code(fault.httpStatus).header('Content-Type', contentType).send(body);
   });
 
   app.setNotFoundHandler((_req, reply) => reply.code(404).type('text/plain').send('Not found: the WS-Management endpoint is POST /wsman\n'));

@@ -36,6 +36,12 @@ export function el(qname: string, content = ''): string {
 
 const ENVELOPE_OPEN = `<s:Envelope ${Object.entries(PREFIX).map(([prefix, uri]) => `xmlns:${prefix}="${escapeAttr(uri)}"`).join(' ')}>`;
 
+/** What precedes an envelope on the wire, by encoding (UTF-16 with its byte order mark). */
+export const XML_DECLARATION = {
+  'utf-8': '<?xml version="1.0" encoding="UTF-8"?>',
+  'utf-16': '\ufeff<?xml version="1.0" encoding="UTF-16"?>',
+} as const;
+
 export function newMessageId(): string {
   return `uuid:${randomUUID()}`;
 }

@@ -4,7 +4,7 @@
 // pass over the string, which costs a tenth of a general parser plus its validator.
 import { NS } from './namespaces.js';
 // A cycle with xml.ts, harmless: neither uses the other's values while its module loads.
-import { XmlLimitError, XmlSyntaxError, decodeXmlText, type XmlAttr, type XmlElement, type XmlLimits } from './xml.js';
+import { XmlLimitError, XmlSyntaxError, decodeXmlText, isXmlSpace, type XmlAttr, type XmlElement, type XmlLimits } from './xml.js';
 
 const LT = 0x3c;
 const GT = 0x3e;
@@ -15,7 +15,6 @@ const EQUALS = 0x3d;
 const QUOT = 0x22;
 const APOS = 0x27;
 
-const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
 // XML 1.0 §2.3 NameStartChar and NameChar, without the colon (Namespaces in XML 1.0 NCName).
 const NC_START = 'A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}';
@@ -70,7 +69,7 @@ class Reader {
   read(): XmlElement {
     const s = this.s;
     const n = s.length;
-    if (s.startsWith('<?xml') && (n === 5 || isSpace(s.charCodeAt(5)) || s.charCodeAt(5) === QUESTION)) this.skipPi(true);
+    if (s.startsWith('<?xml') && (n === 5 || isXmlSpace(s.charCodeAt(5)) || s.charCodeAt(5) === QUESTION)) this.skipPi(true);
     while (this.pos < n) {
       const lt = s.indexOf('<', this.pos);
       const end = lt < 0 ? n : lt;
@@ -162,7 +161,7 @@ class Reader {
     let lastColon = -2;
     for (; i < s.length; i++) {
       const c = s.charCodeAt(i);
-      if (isSpace(c) || c === GT || c === SLASH || c === EQUALS || c === LT || c === QUOT || c === APOS) break;
+      if (isXmlSpace(c) || c === GT || c === SLASH || c === EQUALS || c === LT || c === QUOT || c === APOS) break;
       if (c === 0x3a) {
         colons++;
         // A colon may not start the name, end it, or follow a colon's part at once.
@@ -188,7 +187,7 @@ class Reader {
 
   private skipSpace(): boolean {
     const start = this.pos;
-    while (this.pos < this.s.length && isSpace(this.s.charCodeAt(this.pos))) this.pos++;
+    while (this.pos < this.s.length && isXmlSpace(this.s.charCodeAt(this.pos))) this.pos++;
     return this.pos > start;
   }
 

@@ -97,7 +97,8 @@ export function attr(el: XmlElement, name: string, ns = ''): string | undefined 
 }
 
 /** Text of an element with surrounding XML whitespace removed (values such as URIs and numbers). */
-const isXmlSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+/** XML 1.0 §2.3 S: space, tab, line feed, carriage return. */
+export const isXmlSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
 export function trimmedText(el: XmlElement | undefined): string {
   if (!el) return '';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { CimError } from '../cim/errors.js';
 import type { OperationContext, Principal } from '../cim/operation-context.js';
 import { decodeEnvelope, type Envelope } from '../soap/decode-envelope.js';
-import { encodeEnvelope } from '../soap/encode-envelope.js';
+import { encodeEnvelope, XML_DECLARATION } from '../soap/encode-envelope.js';
 import { encodeFault } from '../soap/encode-fault.js';
 import { WsmanFault } from '../soap/faults.js';
 import type { XmlLimits } from '../soap/xml.js';
@@ -37,8 +37,6 @@ export interface DispatchInput {
 }
 
 const NEVER = new AbortController().signal;
-/** The XML declaration (and UTF-16 BOM) the HTTP layer puts before every envelope: part of the size. */
-const XML_DECLARATION_CHARS = 40;
 
 export async function dispatchWsman(input: DispatchInput, deps: WsmanDeps): Promise<WsmanOutcome> {
   let env: Envelope;
@@ -78,7 +76,10 @@ export async function dispatchWsman(input: DispatchInput, deps: WsmanDeps): Prom
     // Enumerate and Pull fill their batches to the limit; any other answer is checked whole.
     if (req.kind !== 'enumerate' && req.kind !== 'pull' && req.headers.maxEnvelopeSize !== undefined) {
       const xml = out.kind === 'reply' ? out.xml : '';
-      const bytes = input.transport.bytesPerChar === 2 ? (XML_DECLARATION_CHARS + xml.length) * 2 : XML_DECLARATION_CHARS + Buffer.byteLength(xml, 'utf8');
+      // The XML declaration (and UTF-16's byte order mark) before the envelope count too.
+      const bytes = input.transport.bytesPerChar === 2
+        ? (XML_DECLARATION['utf-16'].length + xml.length) * 2
+        : XML_DECLARATION['utf-8'].length + Buffer.byteLength(xml, 'utf8');
       if (bytes > req.headers.maxEnvelopeSize) {
         throw new WsmanFault('wsman:EncodingLimit', { detail: 'MaxEnvelopeSize', reason: `The answer (${bytes} octets) is larger than the MaxEnvelopeSize of ${req.headers.maxEnvelopeSize}.` });
       }
