@@ -16,10 +16,6 @@ serve({
     stored = String(body);
     return Buffer.byteLength(stored);
   },
-  cpu: () => {
-    const u = process.cpuUsage();
-    return u.user + u.system;
-  },
   close: async () => {
     await app.close();
     setImmediate(() => process.exit(0));

@@ -25,10 +25,6 @@ serve({
     return { heapUsed: m.heapUsed, rss: m.rss, external: m.external, arrayBuffers: m.arrayBuffers, maxRss: process.resourceUsage().maxRSS * 1024, gc: gc !== undefined };
   },
   contexts: () => gateway.contexts.size,
-  cpu: () => {
-    const u = process.cpuUsage();
-    return u.user + u.system;
-  },
   close: async () => {
     await gateway.close();
     setImmediate(() => process.exit(0));

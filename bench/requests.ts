@@ -1,28 +1,14 @@
 // The requests the benchmark sends, as a WS-Man client writes them (wsmancli's shape: every
 // addressing header, a fresh MessageID, MaxEnvelopeSize as WinRM sends it).
 import { randomUUID } from 'node:crypto';
-
-const NS = {
-  S: 'http://www.w3.org/2003/05/soap-envelope',
-  WSA: 'http://schemas.xmlsoap.org/ws/2004/08/addressing',
-  WSMAN: 'http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd',
-  WSMID: 'http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd',
-  WSEN: 'http://schemas.xmlsoap.org/ws/2004/09/enumeration',
-  WSMB: 'http://schemas.dmtf.org/wbem/wsman/1/cimbinding.xsd',
-};
+// Plain constants and escaping from the product: the benchmark speaks the protocol it names.
+import { ACTION, DIALECT, NS, WSA_ANONYMOUS } from '../src/soap/namespaces.js';
+import { escapeAttr as esc } from '../src/soap/xml-writer.js';
+import { ALL_CLASSES_URI } from '../src/wsman/resource-uri.js';
 
 export const XEN_CS = 'http://schemas.citrix.com/wbem/wscim/1/cim-schema/2/Xen_ComputerSystem';
-export const ALL_CLASSES = 'http://schemas.dmtf.org/wbem/wscim/1/*';
-const ENUMERATE = 'http://schemas.xmlsoap.org/ws/2004/09/enumeration/Enumerate';
-const PULL = 'http://schemas.xmlsoap.org/ws/2004/09/enumeration/Pull';
-const RELEASE = 'http://schemas.xmlsoap.org/ws/2004/09/enumeration/Release';
-const GET = 'http://schemas.xmlsoap.org/ws/2004/09/transfer/Get';
-const ASSOCIATION = 'http://schemas.dmtf.org/wbem/wsman/1/cimbinding/associationFilter';
-const WQL = 'http://schemas.microsoft.com/wbem/wsman/1/WQL';
-const ANONYMOUS = 'http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous';
+export const ALL_CLASSES = ALL_CLASSES_URI;
 export const MAX_ENVELOPE = 512_000;
-
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function envelope(action: string | undefined, resourceUri: string | undefined, selectors: Readonly<Record<string, string>>, body: string): string {
   const sels = Object.keys(selectors).length === 0
@@ -32,7 +18,7 @@ function envelope(action: string | undefined, resourceUri: string | undefined, s
     ? ''
     : `<wsa:To s:mustUnderstand="true">http://127.0.0.1/wsman</wsa:To>` +
       (resourceUri ? `<wsman:ResourceURI s:mustUnderstand="true">${resourceUri}</wsman:ResourceURI>` : '') +
-      `<wsa:ReplyTo><wsa:Address s:mustUnderstand="true">${ANONYMOUS}</wsa:Address></wsa:ReplyTo>` +
+      `<wsa:ReplyTo><wsa:Address s:mustUnderstand="true">${WSA_ANONYMOUS}</wsa:Address></wsa:ReplyTo>` +
       `<wsa:Action s:mustUnderstand="true">${action}</wsa:Action>` +
       `<wsman:MaxEnvelopeSize s:mustUnderstand="true">${MAX_ENVELOPE}</wsman:MaxEnvelopeSize>` +
       `<wsa:MessageID>uuid:${randomUUID()}</wsa:MessageID><wsman:OperationTimeout>PT60.000S</wsman:OperationTimeout>${sels}`;
@@ -42,32 +28,32 @@ function envelope(action: string | undefined, resourceUri: string | undefined, s
 
 export const identify = (): string => envelope(undefined, undefined, {}, '<wsmid:Identify/>');
 
-export const getVm = (name: string): string => envelope(GET, XEN_CS, { Name: name, CreationClassName: 'Xen_ComputerSystem' }, '');
+export const getVm = (name: string): string => envelope(ACTION.GET, XEN_CS, { Name: name, CreationClassName: 'Xen_ComputerSystem' }, '');
 
 /** An optimized Enumerate (DSP0226 §8.2.3) returning up to maxElements items at once. */
 export const enumerate = (resourceUri: string, maxElements: number, filter = '', mode = ''): string =>
-  envelope(ENUMERATE, resourceUri, {}, `<wsen:Enumerate>${mode}<wsman:OptimizeEnumeration/><wsman:MaxElements>${maxElements}</wsman:MaxElements>${filter}</wsen:Enumerate>`);
+  envelope(ACTION.ENUMERATE, resourceUri, {}, `<wsen:Enumerate>${mode}<wsman:OptimizeEnumeration/><wsman:MaxElements>${maxElements}</wsman:MaxElements>${filter}</wsen:Enumerate>`);
 
 /** A plain Enumerate: a context and no items, as a client that pulls later opens it. */
-export const enumerateContextOnly = (resourceUri: string): string => envelope(ENUMERATE, resourceUri, {}, '<wsen:Enumerate/>');
+export const enumerateContextOnly = (resourceUri: string): string => envelope(ACTION.ENUMERATE, resourceUri, {}, '<wsen:Enumerate/>');
 
 export const pull = (resourceUri: string, context: string, maxElements: number): string =>
-  envelope(PULL, resourceUri, {}, `<wsen:Pull><wsen:EnumerationContext>${esc(context)}</wsen:EnumerationContext><wsen:MaxElements>${maxElements}</wsen:MaxElements></wsen:Pull>`);
+  envelope(ACTION.PULL, resourceUri, {}, `<wsen:Pull><wsen:EnumerationContext>${esc(context)}</wsen:EnumerationContext><wsen:MaxElements>${maxElements}</wsen:MaxElements></wsen:Pull>`);
 
 export const release = (resourceUri: string, context: string): string =>
-  envelope(RELEASE, resourceUri, {}, `<wsen:Release><wsen:EnumerationContext>${esc(context)}</wsen:EnumerationContext></wsen:Release>`);
+  envelope(ACTION.RELEASE, resourceUri, {}, `<wsen:Release><wsen:EnumerationContext>${esc(context)}</wsen:EnumerationContext></wsen:Release>`);
 
 /** Everything associated with one VM (its settings, devices, host, pools …). */
 export const associatedWithVm = (name: string, maxElements: number): string =>
   enumerate(ALL_CLASSES, maxElements,
-    `<wsman:Filter Dialect="${ASSOCIATION}"><wsmb:AssociatedInstances><wsmb:Object><wsa:Address>${ANONYMOUS}</wsa:Address>` +
+    `<wsman:Filter Dialect="${DIALECT.ASSOCIATION}"><wsmb:AssociatedInstances><wsmb:Object><wsa:Address>${WSA_ANONYMOUS}</wsa:Address>` +
     `<wsa:ReferenceParameters><wsman:ResourceURI>${XEN_CS}</wsman:ResourceURI><wsman:SelectorSet>` +
     `<wsman:Selector Name="CreationClassName">Xen_ComputerSystem</wsman:Selector><wsman:Selector Name="Name">${esc(name)}</wsman:Selector>` +
     `</wsman:SelectorSet></wsa:ReferenceParameters></wsmb:Object></wsmb:AssociatedInstances></wsman:Filter>`);
 
 /** A WQL query an operator runs to find a VM by its name: every VM is looked at. */
 export const wqlByName = (elementName: string, maxElements: number): string =>
-  enumerate(XEN_CS, maxElements, `<wsman:Filter Dialect="${WQL}">${esc(`SELECT Name, ElementName, EnabledState FROM Xen_ComputerSystem WHERE ElementName = '${elementName.replace(/'/g, "''")}'`)}</wsman:Filter>`);
+  enumerate(XEN_CS, maxElements, `<wsman:Filter Dialect="${DIALECT.WQL_MS}">${esc(`SELECT Name, ElementName, EnabledState FROM Xen_ComputerSystem WHERE ElementName = '${elementName.replace(/'/g, "''")}'`)}</wsman:Filter>`);
 
 export const contextOf = (xml: string): string | undefined => /<wsen:EnumerationContext>([^<]+)</.exec(xml)?.[1];
 export const ended = (xml: string): boolean => xml.includes('EndOfSequence');
