@@ -9,12 +9,18 @@ const ESC: Readonly<Record<string, string>> = {
 // Characters XML 1.0 cannot carry at all; replaced as WinRM does rather than emitting a broken document.
 const ILLEGAL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+// Most text (uuids, names, URIs, numbers) needs none of the work below: one scan tells.
+const TEXT_CLEAN = /^[^&<>\r\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]*$/;
+const ATTR_CLEAN = /^[^&<>"\r\n\t\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]*$/;
+
 export function escapeText(s: string): string {
+  if (TEXT_CLEAN.test(s)) return s;
   const clean = s.replace(ILLEGAL, '?');
   return clean.replace(TEXT_ESCAPES, (c) => ESC[c] ?? c);
 }
 
 export function escapeAttr(s: string): string {
+  if (ATTR_CLEAN.test(s)) return s;
   const clean = s.replace(ILLEGAL, '?');
   return clean.replace(ATTR_ESCAPES, (c) => ESC[c] ?? c);
 }
