@@ -74,28 +74,35 @@ async function stop(s: Started<unknown> | undefined): Promise<void> {
 interface GatewayInfo { endpoint: string; startupMs: number }
 interface Memory { heapUsed: number; rss: number; external: number; arrayBuffers: number; maxRss: number; gc: boolean }
 
-/** Every VM through optimized Enumerate + Pull, MaxElements 100: items and wall time. */
-async function fullEnumeration(endpoint: string): Promise<{ items: number; ms: number; requests: number; names: string[]; labels: string[] }> {
+/**
+ * Every computer system (CIM_ComputerSystem: the host, the guests, the virtual switches) through
+ * optimized Enumerate + Pull, MaxElements 100: items, wall time, and the guests' names and labels.
+ */
+async function fullEnumeration(endpoint: string): Promise<{ items: number; vms: number; ms: number; requests: number; names: string[]; labels: string[] }> {
   const t0 = performance.now();
-  let text = await ok(endpoint, rq.enumerate(rq.XEN_CS, 100));
+  let text = await ok(endpoint, rq.enumerate(rq.CIM_CS, 100));
   let requests = 1;
+  let items = 0;
   const names: string[] = [];
   const labels: string[] = [];
   const collect = (xml: string): void => {
-    for (const m of xml.matchAll(/<p:ElementName>([^<]*)<\/p:ElementName>[\s\S]*?<p:Name>([^<]+)<\/p:Name>/g)) {
-      labels.push(m[1] ?? '');
-      names.push(m[2] ?? '');
+    for (const m of xml.matchAll(/<p:(Xen_\w+) [^>]*>([\s\S]*?)<\/p:\1>/g)) {
+      items++;
+      if (m[1] !== 'Xen_ComputerSystem') continue;
+      const body = m[2] ?? '';
+      labels.push(/<p:ElementName>([^<]*)</.exec(body)?.[1] ?? '');
+      names.push(/<p:Name>([^<]+)</.exec(body)?.[1] ?? '');
     }
   };
   collect(text);
   while (!rq.ended(text)) {
     const ctx = rq.contextOf(text);
     if (!ctx) throw new Error('an enumeration answer without context or end');
-    text = await ok(endpoint, rq.pull(rq.XEN_CS, ctx, 100));
+    text = await ok(endpoint, rq.pull(rq.CIM_CS, ctx, 100));
     requests++;
     collect(text);
   }
-  return { items: names.length, ms: performance.now() - t0, requests, names, labels };
+  return { items, vms: names.length, ms: performance.now() - t0, requests, names, labels };
 }
 
 async function main(): Promise<void> {
@@ -124,12 +131,12 @@ async function main(): Promise<void> {
     const { names, labels } = enumeration;
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)] as T;
     // One sample answer of each operation: the baseline answers these exact bytes.
-    const firstCtx = rq.contextOf(await ok(endpoint, rq.enumerate(rq.XEN_CS, 100)));
-    const samplePull = firstCtx ? await ok(endpoint, rq.pull(rq.XEN_CS, firstCtx, 100)) : '';
+    const firstCtx = rq.contextOf(await ok(endpoint, rq.enumerate(rq.CIM_CS, 100)));
+    const samplePull = firstCtx ? await ok(endpoint, rq.pull(rq.CIM_CS, firstCtx, 100)) : '';
     const operations: Operation[] = [
       { name: 'Identify', request: () => rq.identify() },
       { name: 'Get one VM', request: () => rq.getVm(pick(names)) },
-      { name: 'Enumerate + Pull (all VMs, MaxElements 100)', request: () => rq.enumerate(rq.XEN_CS, 100), next: (ctx) => rq.pull(rq.XEN_CS, ctx, 100), sample: samplePull },
+      { name: 'Enumerate + Pull (all CIM_ComputerSystems, MaxElements 100)', request: () => rq.enumerate(rq.CIM_CS, 100), next: (ctx) => rq.pull(rq.CIM_CS, ctx, 100), sample: samplePull },
       { name: 'Association walk (everything a VM is associated with)', request: () => rq.associatedWithVm(pick(names), 100) },
       { name: 'WQL: a VM by ElementName', request: () => rq.wqlByName(pick(labels), 100) },
     ];
@@ -142,7 +149,7 @@ async function main(): Promise<void> {
       const gwTarget = { url: endpoint, cpu: () => ask<number>(gwChild, 'cpu') };
       const baseTarget = { url: base.info.endpoint, cpu: () => ask<number>(baseChild, 'cpu') };
       const figures = await measure(op, gwTarget, baseTarget, sample, args, leftOpen);
-      for (const c of leftOpen) await post(endpoint, rq.release(rq.XEN_CS, c));
+      for (const c of leftOpen) await post(endpoint, rq.release(rq.CIM_CS, c));
       ops.push(figures);
       process.stdout.write(`  ${op.name}: ${figures.gateway.requestsPerSec.toFixed(0)} req/s, ${figures.ratio.toFixed(2)}× the baseline; ${figures.gateway.cpuMicrosPerRequest.toFixed(0)} µs of server CPU per request (baseline ${figures.baseline.cpuMicrosPerRequest.toFixed(0)})\n`);
     }
@@ -183,15 +190,15 @@ async function main(): Promise<void> {
       let best = cold.ms;
       for (let i = 0; i < 2; i++) best = Math.min(best, (await fullEnumeration(g.info.endpoint)).ms);
       const mem = await ask<Memory>(g.child, 'memory');
-      scale.push({ vms: n, items: cold.items, startupMs: g.info.startupMs, processStartMs: g.ms, firstEnumerationMs: cold.ms, enumerationMs: best, requests: cold.requests, heapUsed: mem.heapUsed, peakRss: mem.maxRss });
-      process.stdout.write(`  ${n} VMs: ready in ${(g.info.startupMs / 1000).toFixed(2)} s, full enumeration ${best.toFixed(0)} ms (${cold.items} items), peak RSS ${(mem.maxRss / 2 ** 20).toFixed(0)} MiB\n`);
+      scale.push({ vms: n, items: cold.items, guests: cold.vms, startupMs: g.info.startupMs, processStartMs: g.ms, firstEnumerationMs: cold.ms, enumerationMs: best, requests: cold.requests, heapUsed: mem.heapUsed, peakRss: mem.maxRss });
+      process.stdout.write(`  ${n} VMs: ready in ${(g.info.startupMs / 1000).toFixed(2)} s, full enumeration of CIM_ComputerSystem ${best.toFixed(0)} ms (${cold.items} items, ${cold.vms} of them guests), peak RSS ${(mem.maxRss / 2 ** 20).toFixed(0)} MiB\n`);
     } finally {
       await stop(g);
       await stop(s);
     }
   }
 
-  const figures = { machine, args, operations: ops, xenapiCallsDuringReads: calls, readCalls: readCalls(calls), contextBytes, scale, enumerationAtVms: enumeration ? { vms: args.vms, items: enumeration.items, ms: enumeration.ms } : undefined };
+  const figures = { machine, args, operations: ops, xenapiCallsDuringReads: calls, readCalls: readCalls(calls), contextBytes, scale, enumerationAtVms: enumeration ? { vms: args.vms, items: enumeration.items, guests: enumeration.vms, ms: enumeration.ms } : undefined };
   const report: Report = { ...figures, targets: targets(figures) };
   writeFileSync(args.out, `${JSON.stringify(report, null, 2)}\n`);
   printReport(report);

@@ -3,7 +3,10 @@ import type { LoadFigures } from './load.js';
 
 export interface ScaleRow {
   readonly vms: number;
+  /** CIM_ComputerSystem instances enumerated: the host, the guests and the virtual switches */
   readonly items: number;
+  /** of which guest VMs */
+  readonly guests: number;
   /** createGateway to listening, inside the gateway process (model fully loaded) */
   readonly startupMs: number;
   /** fork to ready, Node start-up included */
@@ -44,7 +47,7 @@ export interface Report {
   /** heap per open enumeration context, in bytes */
   readonly contextBytes: number;
   readonly scale: readonly ScaleRow[];
-  readonly enumerationAtVms: { readonly vms: number; readonly items: number; readonly ms: number } | undefined;
+  readonly enumerationAtVms: { readonly vms: number; readonly items: number; readonly guests: number; readonly ms: number } | undefined;
   readonly targets: readonly { readonly name: string; readonly met: boolean; readonly value: string }[];
 }
 
@@ -66,19 +69,19 @@ function sessionCalls(calls: Record<string, number>): number {
 
 export function printReport(r: Report): void {
   const out: string[] = [''];
-  out.push(`${pad('operation', 56)}${lpad('req/s', 9)}${lpad('p50 ms', 8)}${lpad('p99 ms', 8)}${lpad('baseline', 10)}${lpad('ratio', 7)}${lpad('CPU µs', 9)}${lpad('base µs', 9)}${lpad('bytes', 9)}`);
+  out.push(`${pad('operation', 62)}${lpad('req/s', 9)}${lpad('p50 ms', 8)}${lpad('p99 ms', 8)}${lpad('baseline', 10)}${lpad('ratio', 7)}${lpad('CPU µs', 9)}${lpad('base µs', 9)}${lpad('bytes', 9)}`);
   for (const o of r.operations) {
-    out.push(`${pad(o.name, 56)}${lpad(o.gateway.requestsPerSec.toFixed(0), 9)}${lpad(String(o.gateway.latencyMs.p50), 8)}${lpad(String(o.gateway.latencyMs.p99), 8)}` +
+    out.push(`${pad(o.name, 62)}${lpad(o.gateway.requestsPerSec.toFixed(0), 9)}${lpad(String(o.gateway.latencyMs.p50), 8)}${lpad(String(o.gateway.latencyMs.p99), 8)}` +
       `${lpad(o.baseline.requestsPerSec.toFixed(0), 10)}${lpad(`${o.ratio.toFixed(2)}×`, 7)}${lpad(o.gateway.cpuMicrosPerRequest.toFixed(0), 9)}${lpad(o.baseline.cpuMicrosPerRequest.toFixed(0), 9)}${lpad(String(o.responseBytes), 9)}`);
   }
   out.push('');
   out.push(`XenAPI calls caused by the reads above: ${readCalls(r.xenapiCallsDuringReads)} (besides: event.from, the change feed, ${r.xenapiCallsDuringReads['event.from'] ?? 0}; credential re-checks, ${sessionCalls(r.xenapiCallsDuringReads)})`);
   out.push(`heap per open enumeration context: ${r.contextBytes.toFixed(0)} bytes`);
   out.push('');
-  out.push(`${lpad('VMs', 7)}${lpad('ready s', 9)}${lpad('full enum ms', 14)}${lpad('ms/1k VMs', 11)}${lpad('items', 8)}${lpad('heap', 10)}${lpad('peak RSS', 10)}`);
+  out.push(`${lpad('VMs', 7)}${lpad('ready s', 9)}${lpad('full enum ms', 14)}${lpad('ms/1k VMs', 11)}${lpad('systems', 9)}${lpad('heap', 10)}${lpad('peak RSS', 10)}`);
   for (const s of r.scale) {
     out.push(`${lpad(String(s.vms), 7)}${lpad((s.startupMs / 1000).toFixed(2), 9)}${lpad(s.enumerationMs.toFixed(0), 14)}${lpad((s.enumerationMs / (s.vms / 1000)).toFixed(1), 11)}` +
-      `${lpad(String(s.items), 8)}${lpad(mib(s.heapUsed), 10)}${lpad(mib(s.peakRss), 10)}`);
+      `${lpad(String(s.items), 9)}${lpad(mib(s.heapUsed), 10)}${lpad(mib(s.peakRss), 10)}`);
   }
   out.push('');
   for (const t of r.targets) out.push(`${t.met ? 'met    ' : 'MISSED '} ${pad(t.name, 50)} ${t.value}`);

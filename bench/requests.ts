@@ -7,6 +7,8 @@ import { escapeAttr as esc } from '../src/soap/xml-writer.js';
 import { ALL_CLASSES_URI } from '../src/wsman/resource-uri.js';
 
 export const XEN_CS = 'http://schemas.citrix.com/wbem/wscim/1/cim-schema/2/Xen_ComputerSystem';
+/** Every computer system of the host, polymorphically: the host, each guest VM, each virtual switch (DSP1097). */
+export const CIM_CS = 'http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ComputerSystem';
 export const ALL_CLASSES = ALL_CLASSES_URI;
 export const MAX_ENVELOPE = 512_000;
 
