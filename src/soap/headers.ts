@@ -70,6 +70,20 @@ export function isMustUnderstand(el: XmlElement): boolean {
   return v !== undefined && TRUE_VALUES.has(v.trim());
 }
 
+/**
+ * The request's MessageID when it can be told without decoding the rest (one wsa:MessageID, not
+ * empty): a request refused while it is decoded still gets its fault related to it (WS-Addressing).
+ */
+export function messageIdOf(blocks: readonly XmlElement[]): string | undefined {
+  let found: string | undefined;
+  for (const el of blocks) {
+    if (el.ns !== NS.WSA || el.name !== 'MessageID') continue;
+    if (found !== undefined) return undefined;
+    found = trimmedText(el);
+  }
+  return found === '' ? undefined : found;
+}
+
 export function decodeHeaders(blocks: readonly XmlElement[]): Headers {
   const seen = new Set<HeaderId>();
   const h: { -readonly [K in keyof Headers]: Headers[K] } = {

@@ -6,6 +6,7 @@ import type { OperationContext, Principal } from '../cim/operation-context.js';
 import { decodeEnvelope, type Envelope } from '../soap/decode-envelope.js';
 import { encodeEnvelope, XML_DECLARATION } from '../soap/encode-envelope.js';
 import { encodeFault } from '../soap/encode-fault.js';
+import { messageIdOf } from '../soap/headers.js';
 import { WsmanFault } from '../soap/faults.js';
 import type { XmlLimits } from '../soap/xml.js';
 import { envelopeBudget } from './batch.js';
@@ -39,7 +40,7 @@ export interface DispatchInput {
 const NEVER = new AbortController().signal;
 
 export async function dispatchWsman(input: DispatchInput, deps: WsmanDeps): Promise<WsmanOutcome> {
-  let env: Envelope;
+  let env: Envelope | undefined;
   let req: WsmanRequest;
   try {
     env = decodeEnvelope(input.xml, input.xmlLimits);
@@ -47,7 +48,7 @@ export async function dispatchWsman(input: DispatchInput, deps: WsmanDeps): Prom
   } catch (err) {
     // Nothing is served before authentication, not even the details of a fault.
     if (!input.principal) return { kind: 'unauthenticated' };
-    return faultOutcome(err, undefined, 'get');
+    return faultOutcome(err, env ? messageIdOf(env.headers) : undefined, 'get');
   }
   if (req.kind === 'identify') {
     return reply(handleIdentify(deps.product, input.principal !== undefined), req.messageId);

@@ -14,6 +14,9 @@ import { describe, differences } from './expect.js';
 import { describeGrowth, MB, settledMemory, type MemorySample } from './memory.js';
 import { changedClasses, simSnapshot, type SimSnapshot } from './sim-snapshot.js';
 import { closeWire, sendRaw } from './wire.js';
+import { decodeBody, parseContentType } from '../../src/http/charset.js';
+import { decodeEnvelope } from '../../src/soap/decode-envelope.js';
+import { messageIdOf } from '../../src/soap/headers.js';
 
 const corpus = loadCorpus();
 const all = corpus.flatMap((f) => f.entries.map((entry) => ({ category: f.category, entry })));
@@ -123,6 +126,9 @@ async function runEntry(t: Test, entry: CorpusEntry, n: number, category: string
     return;
   }
   const answer = readAnswer(reply, { messageId: req.messageId });
+  // WS-Addressing: once the envelope can be read, even a refusal relates to the request's MessageID.
+  const relatable = answer.kind === 'fault' && reply.status === 500 ? readableMessageId(req.headers, req.body) : undefined;
+  if (relatable !== undefined) t.equal(answer.relatesTo, relatable, "the fault's RelatesTo is the request's MessageID");
   if (entry.refusedBefore !== undefined) {
     t.ok(reply.bytesSent < entry.refusedBefore, `answered after ${reply.bytesSent} of ${entry.refusedBefore} bytes, in ${reply.ms.toFixed(0)} ms: refused early, not read`);
   }
@@ -138,6 +144,21 @@ async function runEntry(t: Test, entry: CorpusEntry, n: number, category: string
   t.same(problems, [], 'the answer is a well-formed SOAP 1.2 envelope (or an empty 401) that echoes nothing unescaped', { ...todo, answer: answer.text.slice(0, 1500) });
   t.notOk(internal, 'the gateway classified the input (no InternalError)', { ...todo, reason: answer.reason });
   t.same(diff, [], `the answer DSP0226 names: ${describeExpect(entry)}`, { ...todo, request: req.preview, answer: answer.text.slice(0, 1500) });
+}
+
+/** The MessageID of a request whose envelope this service can read, as it reads it; undefined otherwise. */
+function readableMessageId(headers: Readonly<Record<string, string>>, body: unknown): string | undefined {
+  // Streamed bodies (generators of megabytes) are refused for their size before they are read.
+  if (!Buffer.isBuffer(body)) return undefined;
+  try {
+    const contentType = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+    const media = parseContentType(contentType);
+    // Refused by the HTTP layer before the envelope is read: other media types, bodies over the default limit.
+    if ((media.type !== 'application/soap+xml' && media.type !== 'text/xml') || body.length > 4 * MB) return undefined;
+    return messageIdOf(decodeEnvelope(decodeBody(body, media.charset).text).headers);
+  } catch {
+    return undefined;
+  }
 }
 
 function describeExpect(e: CorpusEntry): string {

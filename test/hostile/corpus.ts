@@ -235,8 +235,9 @@ export async function buildRequest(entry: CorpusEntry, index: number, subs: Subs
   let messageId: string | undefined;
   if (typeof spec === 'object') {
     const m = spec.envelope.messageId;
-    // The MessageID as the service reads it: CDATA unwrapped, references decoded, trimmed.
-    messageId = m === null ? undefined : m === undefined ? defaultMessageId : decodeXmlText((await expand(m, subs)).replace(/<!\[CDATA\[|\]\]>/g, '')).trim();
+    // The MessageID as the service reads it: CDATA unwrapped, references decoded, trimmed. A
+    // literal header holds whatever MessageID it writes itself (the answer check reads that one).
+    messageId = m === null || spec.envelope.header !== undefined ? undefined : m === undefined ? defaultMessageId : decodeXmlText((await expand(m, subs)).replace(/<!\[CDATA\[|\]\]>/g, '')).trim();
   }
   const enc = entry.encoding ?? {};
   if (enc.truncate !== undefined) text = text.slice(0, enc.truncate);
