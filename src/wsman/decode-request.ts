@@ -222,11 +222,12 @@ function pullMaxTime(text: string): number {
   return ms;
 }
 
+/** A positive count (MaxElements, MaxCharacters), capped; the element's own name in the fault. */
 function maxElements(el: XmlElement | undefined, dflt: number, limits: DecodeLimits): number {
   if (!el) return dflt;
   const t = trimmedText(el);
   if (!/^\+?\d+$/.test(t) || /^\+?0+$/.test(t)) {
-    throw new WsmanFault('wsman:SchemaValidationError', { reason: `MaxElements "${t.slice(0, 40)}" is not a positive integer.` });
+    throw new WsmanFault('wsman:SchemaValidationError', { reason: `${el.name} "${t.slice(0, 40)}" is not a positive integer.` });
   }
   // Any xs:positiveInteger is valid; more than the service sends at once is capped.
   return Math.min(Number(t), limits.maxElementsCap);
