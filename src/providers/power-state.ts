@@ -26,25 +26,36 @@ export function powerMapping(powerState: string): PowerMapping {
   return BY_POWER_STATE[powerState] ?? { enabledState: EnabledState.Unknown, operationalStatus: 0 };
 }
 
-/** XenAPI VM operations → the RequestStateChange value that performs them. */
-const OPERATION_TO_REQUESTED: ReadonlyArray<readonly [string, number]> = [
-  ['start', RequestedState.Enabled],
-  ['unpause', RequestedState.Enabled],
-  ['resume', RequestedState.Enabled],
-  ['hard_shutdown', RequestedState.Disabled],
-  ['clean_shutdown', RequestedState.ShutDown],
-  ['suspend', RequestedState.Offline],
-  ['pause', RequestedState.Quiesce],
-  ['clean_reboot', RequestedState.Reboot],
-  ['hard_reboot', RequestedState.Reset],
-];
+export type PowerOp = 'start' | 'unpause' | 'resume' | 'hard_shutdown' | 'clean_shutdown' | 'suspend' | 'pause' | 'clean_reboot' | 'hard_reboot';
+/** 'none': the VM is already where the request would take it (answered 0, nothing done). */
+export type PowerStep = PowerOp | 'none';
 
-/** AvailableRequestedStates: what RequestStateChange may ask for now, in ascending order. */
-export function availableRequestedStates(allowedOperations: readonly string[]): number[] {
+/**
+ * RequestStateChange (xenapi-cim.md §3): per requested state, the XenAPI operation from each
+ * power state (absent: an invalid transition), and the operation that names the change.
+ */
+export const REQUEST_TRANSITIONS: Readonly<Record<number, { readonly from: Readonly<Record<string, PowerStep>>; readonly op: PowerOp }>> = {
+  [RequestedState.Enabled]: { op: 'start', from: { Halted: 'start', Running: 'none', Paused: 'unpause', Suspended: 'resume' } },
+  [RequestedState.Disabled]: { op: 'hard_shutdown', from: { Running: 'hard_shutdown', Paused: 'hard_shutdown', Suspended: 'hard_shutdown', Halted: 'none' } },
+  [RequestedState.ShutDown]: { op: 'clean_shutdown', from: { Running: 'clean_shutdown', Paused: 'hard_shutdown', Suspended: 'hard_shutdown', Halted: 'none' } },
+  [RequestedState.Offline]: { op: 'suspend', from: { Running: 'suspend', Suspended: 'none' } },
+  [RequestedState.Quiesce]: { op: 'pause', from: { Running: 'pause', Paused: 'none' } },
+  [RequestedState.Reboot]: { op: 'clean_reboot', from: { Running: 'clean_reboot' } },
+  [RequestedState.Reset]: { op: 'hard_reboot', from: { Running: 'hard_reboot', Paused: 'hard_reboot' } },
+};
+
+/**
+ * AvailableRequestedStates: the states RequestStateChange would change the VM to now, in
+ * ascending order: those whose operation from this power state xapi allows (allowed_operations).
+ */
+export function availableRequestedStates(powerState: string, allowedOperations: readonly string[]): number[] {
   const allowed = new Set(allowedOperations);
-  const states = new Set<number>();
-  for (const [op, state] of OPERATION_TO_REQUESTED) if (allowed.has(op)) states.add(state);
-  return [...states].sort((a, b) => a - b);
+  const states: number[] = [];
+  for (const [state, t] of Object.entries(REQUEST_TRANSITIONS)) {
+    const step = t.from[powerState];
+    if (step !== undefined && step !== 'none' && allowed.has(step)) states.push(Number(state));
+  }
+  return states.sort((a, b) => a - b);
 }
 
 /** The state properties of anything that lives and dies with a VM's domain (the VM and its vCPUs and memory). */

@@ -53,8 +53,24 @@ t.test('RequestStateChange: each transition answered 0 and visible in the next G
   t.equal(returnValue(await rsc(uuid, '<p:RequestedState>3</p:RequestedState>')), '0', 'asking for the state it is in changes nothing');
   t.equal(returnValue(await rsc(uuid, '<p:RequestedState>7</p:RequestedState>')), '1', 'Test is not supported');
   t.equal(returnValue(await rsc(uuid, '<p:RequestedState>4242</p:RequestedState>')), '5', 'a value outside the ValueMap is an invalid parameter');
+  t.equal(returnValue(await rsc(uuid, '<p:RequestedState>5</p:RequestedState>')), '5', "5 (No Change) is not in the method's ValueMap either");
   t.equal(returnValue(await rsc(uuid, '<p:RequestedState>2</p:RequestedState><p:TimeoutPeriod><cim:Interval xmlns:cim="http://schemas.dmtf.org/wbem/wscim/1/common">PT10S</cim:Interval></p:TimeoutPeriod>')), '4098', 'TimeoutPeriod is not supported');
   t.equal((await byState('Halted'))['uuid'] !== undefined, true);
+});
+
+t.test("AvailableRequestedStates lists what RequestStateChange would change the VM to from its power state", async (t) => {
+  // xapi's allowed_operations per power state, mapped through the transition table (xenapi-cim.md §3).
+  const expected: Record<string, string[]> = {
+    Running: ['3', '4', '6', '9', '10', '11'],
+    Halted: ['2'],
+    Paused: ['2', '3', '4', '11'],
+    Suspended: ['2', '3', '4'],
+  };
+  for (const [state, states] of Object.entries(expected)) {
+    const vm = await byState(state);
+    const inst = await get(field(vm, 'uuid'));
+    t.same(inst.children.filter((c) => c.name === 'AvailableRequestedStates').map((c) => c.text.trim()), states, `${state}: ${states.join(', ')}`);
+  }
 });
 
 t.test('illegal custom actions get their exact fault and change nothing', async (t) => {

@@ -76,7 +76,7 @@ export function stateCapabilitiesSpec(model: XenModel) {
       ElementNameEditSupported: true,
       // xapi accepts any name_label; 255 keeps names usable in every client we know.
       MaxElementNameLen: 255,
-      RequestedStatesSupported: availableRequestedStates(refs(vm, 'allowed_operations')),
+      RequestedStatesSupported: availableRequestedStates(str(vm, 'power_state'), refs(vm, 'allowed_operations')),
     }),
   });
 }

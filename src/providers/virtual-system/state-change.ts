@@ -11,6 +11,7 @@ import { XenApiError } from '../../xenapi/errors.js';
 import type { XenModel } from '../../xenapi/model.js';
 import { str, type XenRecord } from '../../xenapi/values.js';
 import { instanceId } from '../ids.js';
+import { REQUEST_TRANSITIONS, type PowerOp } from '../power-state.js';
 import { CIMV2 } from '../instances.js';
 import { JOB_CLASS } from '../jobs/job.js';
 import { callerOf, type ProviderServices } from '../services.js';
@@ -19,22 +20,8 @@ import { xenToCim } from '../xen-errors.js';
 /** RequestStateChange return codes (CIM_EnabledLogicalElement ValueMap). */
 export const RSC = { Completed: 0, NotSupported: 1, Failed: 4, InvalidParameter: 5, JobStarted: 4096, InvalidTransition: 4097, TimeoutNotSupported: 4098 } as const;
 
-type PowerOp = 'start' | 'unpause' | 'resume' | 'hard_shutdown' | 'clean_shutdown' | 'suspend' | 'pause' | 'clean_reboot' | 'hard_reboot';
-type Step = PowerOp | 'none';
-
-/** Per requested state: the operation from each power state (absent: not possible), and the one that states it. */
-const TRANSITIONS: Readonly<Record<number, { readonly from: Readonly<Record<string, Step>>; readonly op: PowerOp }>> = {
-  2: { op: 'start', from: { Halted: 'start', Running: 'none', Paused: 'unpause', Suspended: 'resume' } },
-  3: { op: 'hard_shutdown', from: { Running: 'hard_shutdown', Paused: 'hard_shutdown', Suspended: 'hard_shutdown', Halted: 'none' } },
-  4: { op: 'clean_shutdown', from: { Running: 'clean_shutdown', Paused: 'hard_shutdown', Suspended: 'hard_shutdown', Halted: 'none' } },
-  6: { op: 'suspend', from: { Running: 'suspend', Suspended: 'none' } },
-  9: { op: 'pause', from: { Running: 'pause', Paused: 'none' } },
-  10: { op: 'clean_reboot', from: { Running: 'clean_reboot' } },
-  11: { op: 'hard_reboot', from: { Running: 'hard_reboot', Paused: 'hard_reboot' } },
-};
 /** In the ValueMap but not something a Xen VM can be asked for: Test, Defer, Not Applicable. */
 const NOT_SUPPORTED = new Set([7, 8, 12]);
-const NO_CHANGE = 5;
 
 const EXTRA_PARAMS: Partial<Record<PowerOp, readonly boolean[]>> = { start: [false, false], resume: [false, false] };
 
@@ -53,9 +40,8 @@ export async function requestStateChange(
   const timeout = params.get('TimeoutPeriod');
   if (timeout instanceof CimDateTime && timeout.millis > 0) return result(RSC.TimeoutNotSupported);
   const state = Number(requested);
-  if (state === NO_CHANGE) return result(RSC.Completed);
   if (NOT_SUPPORTED.has(state)) return result(RSC.NotSupported);
-  const t = TRANSITIONS[state];
+  const t = REQUEST_TRANSITIONS[state];
   if (!t) return result(RSC.InvalidParameter);
   const vmRef = model.refByUuid('VM', vmUuid) ?? '';
   const step = t.from[str(vm, 'power_state')];

@@ -39,7 +39,7 @@ export function vmSpec(model: XenModel, services: ProviderServices) {
         InstallDate: metrics ? timestamp(date(metrics, 'install_time')) : null,
         ...powerStateProperties(power),
         TimeOfLastStateChange: active && metrics ? timestamp(date(metrics, 'start_time')) : null,
-        AvailableRequestedStates: availableRequestedStates(refs(vm, 'allowed_operations')),
+        AvailableRequestedStates: availableRequestedStates(str(vm, 'power_state'), refs(vm, 'allowed_operations')),
         TransitioningToState: RequestedState.NotApplicable,
         NameFormat: 'Other',
         Dedicated: [0],
