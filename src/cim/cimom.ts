@@ -279,6 +279,8 @@ export class Cimom implements ProviderLookup {
     const id = provider?.idOf(ctx, inst.className, inst.path.keys);
     if (!provider || id === undefined) throw new CimError('NOT_FOUND', `No ${cls.name} instance has these keys.`);
     const writable = provider.writableProperties?.(inst.className) ?? new Set<string>();
+    // DSP0226 §7.4: a resource that takes no Put at all says so, whatever the representation holds.
+    if (!provider.modifyInstance || writable.size === 0) throw new CimError('NOT_SUPPORTED', `${cls.name} instances cannot be modified: Put is not supported for this class.`);
     const changes = new Map<string, CimValue>();
     for (const [name, value] of values) {
       const prop = cls.property(name);
@@ -290,7 +292,6 @@ export class Cimom implements ProviderLookup {
       changes.set(prop.name, value);
     }
     if (changes.size === 0) return inst;
-    if (!provider.modifyInstance) throw new CimError('NOT_SUPPORTED', `${cls.name} instances cannot be modified.`);
     await provider.modifyInstance(ctx, inst.className, id, changes);
     await this.afterWrite();
     return this.resolvePath(ctx, inst.path);

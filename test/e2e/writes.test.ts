@@ -3,7 +3,7 @@
 import t from 'tap';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { allRecords, field, guests, xenSession } from '../helpers/xenapi.js';
-import { ACTIONS, bodyOf, envelope, faultOf, MONITOR, post, prop, ROOT, XEN_CS_URI, type Credentials, type WsmanReply } from '../helpers/wsman-client.js';
+import { ACTIONS, bodyOf, envelope, faultOf, MONITOR, post, prop, ROOT, XEN_CS_URI, XEN_HOST_URI, type Credentials, type WsmanReply } from '../helpers/wsman-client.js';
 import type { XenRecord } from '../../src/xenapi/values.js';
 
 const PUT = 'http://schemas.xmlsoap.org/ws/2004/09/transfer/Put';
@@ -128,7 +128,11 @@ t.test('Put: names through XenAPI; read-only properties, unknown properties and 
   t.equal(prop(bodyOf(settings)!, 'ElementName'), 'via-settings', 'the VSSD takes a Put of its ElementName');
 
   const before = JSON.stringify([...(await vmsNow()).values()].find((v) => v['uuid'] === uuid));
+  const x = await xenSession(stack.sim.url);
+  const hostUuid = field([...(await allRecords(x.session, 'host')).values()][0]!, 'uuid');
+  await x.close();
   const cases: [string, () => Promise<WsmanReply>, string, string | undefined][] = [
+    ['a class that takes no Put (the host)', () => put(putXml('<p:ElementName>x</p:ElementName>', 'Xen_HostComputerSystem', XEN_HOST_URI), ROOT, XEN_HOST_URI, { CreationClassName: 'Xen_HostComputerSystem', Name: hostUuid }), 'wsa:ActionNotSupported', 'ActionMismatch'],
     ['read-only property', () => put(putXml('<p:EnabledState>2</p:EnabledState>')), 'wxf:InvalidRepresentation', 'InvalidValues'],
     ['key property', () => put(putXml('<p:Name>another</p:Name>')), 'wxf:InvalidRepresentation', 'InvalidValues'],
     ['unknown property', () => put(putXml('<p:Colour>red</p:Colour>')), 'wxf:InvalidRepresentation', 'InvalidValues'],
