@@ -76,6 +76,10 @@ export function decodeRequest(env: Envelope, limits: DecodeLimits): WsmanRequest
     }
     case ACTION.CREATE:
     case ACTION.DELETE:
+      // A resource this service does not serve at all (a WinRM shell, say) is unreachable, whatever the action.
+      if (headers.resourceUri !== undefined && !parseResourceUri(headers.resourceUri)) {
+        throw new WsmanFault('wsa:DestinationUnreachable', { detail: 'InvalidResourceURI', reason: `The resource URI ${headers.resourceUri} is not served here.` });
+      }
       // The SVPC profiles create and destroy virtual systems and resources through the management
       // service's methods (DefineSystem, DestroySystem, AddResourceSettings …), not WS-Transfer.
       throw new WsmanFault('wsa:ActionNotSupported', {
