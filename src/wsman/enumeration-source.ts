@@ -14,6 +14,7 @@ import type { Selector } from '../soap/headers.js';
 import type { WsmanDeps } from './deps.js';
 import { eprToPath } from './epr.js';
 import type { EnumerateRequest } from './request.js';
+import { NAMESPACE_SELECTOR } from './resource-uri.js';
 import { typedKey } from './selectors.js';
 
 export interface EnumerationSource {
@@ -34,7 +35,11 @@ export function openSource(req: EnumerateRequest, ctx: OperationContext, deps: W
   switch (filter.kind) {
     case 'selector': {
       if (!uriClass) throw cannot('A selector filter needs a class ResourceURI.');
-      const match = selectorMatcher(uriClass, filter.selectors);
+      // The namespace is part of an object's path: __cimnamespace in the filter compares with it.
+      const nsSelector = filter.selectors.find((x) => x.name.toLowerCase() === NAMESPACE_SELECTOR);
+      const inNamespace = nsSelector === undefined || nsSelector.value.trim().replace(/\\/g, '/').toLowerCase() === resource.namespace.toLowerCase();
+      const byKeys = selectorMatcher(uriClass, filter.selectors.filter((x) => x !== nsSelector));
+      const match = (inst: CimInstance): boolean => inNamespace && byKeys(inst);
       return { cursor: cimom.openEnumeration(ctx, { namespace: resource.namespace, className: uriClass.name, polymorphism: req.polymorphism, filter: match }), properties: undefined };
     }
     case 'query': {
@@ -59,6 +64,11 @@ export function openSource(req: EnumerateRequest, ctx: OperationContext, deps: W
           ? cimom.openAssociators(ctx, object, { assocClass: filter.assocClass, resultClass: filter.resultClass, role: filter.role, resultRole: filter.resultRole })
           : cimom.openReferences(ctx, object, { resultClass: filter.resultClass, role: filter.role }),
       );
+      // IncludeResultProperty names properties of the results: when their class is known, unknown names are refused, as in a query.
+      const resultClassName = filter.resultClass ?? uriClass?.name;
+      const resultClass = resultClassName !== undefined ? cimom.schema.getClass(resultClassName) : undefined;
+      const unknown = resultClass ? filter.includeResultProperty.find((p) => !resultClass.property(p)) : undefined;
+      if (resultClass && unknown !== undefined) throw cannot(`${resultClass.name} has no property ${unknown.slice(0, 100)}.`);
       // A class ResourceURI narrows the results further (the all-classes URI leaves them as they are).
       const narrowed = uriClass ? { ...cursor, filter: (inst: CimInstance) => cimom.schema.isA(inst.className, uriClass.name) } : cursor;
       return { cursor: narrowed, properties: filter.includeResultProperty.length > 0 ? filter.includeResultProperty : undefined };

@@ -83,12 +83,19 @@ t.test('EnumerateEPR and ObjectAndEPR with an association filter; a class Resour
   t.same(classes(narrowed), ['Xen_VirtualSystemManagementService']);
 });
 
+t.test('IncludeResultProperty returns only the properties named', async (t) => {
+  const items = await assoc(HOST(), { resultClass: 'Xen_ComputerSystem', includeResultProperty: ['Name', 'EnabledState'] });
+  t.equal(items.length, vms.length, 'every guest');
+  t.ok(items.every((i) => i.children.map((c) => c.name).sort().join() === 'EnabledState,Name'), 'with Name and EnabledState only');
+});
+
 t.test('an association Object that names no instance, or names unknown classes, is CannotProcessFilter [DSP0227 R8.2.1-4]', async (t) => {
   const cases = [
     associationFilter('associated', vmRef('00000000-0000-0000-0000-000000000000')),
     associationFilter('associated', { className: 'CIM_Nothing', keys: { Name: 'x' } }),
     associationFilter('associated', vmRef(field(vms[0]!, 'uuid')), { resultClass: 'CIM_Nothing' }),
     associationFilter('association', { className: 'CIM_ComputerSystem', keys: { Colour: 'red' } }),
+    associationFilter('associated', HOST(), { resultClass: 'Xen_ComputerSystem', includeResultProperty: ['Name', 'Colour'] }),
     '<wsman:Filter Dialect="http://schemas.dmtf.org/wbem/wsman/1/cimbinding/associationFilter"><wsmb:AssociatedInstances/></wsman:Filter>',
   ];
   for (const f of cases) {

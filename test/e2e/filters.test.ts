@@ -35,6 +35,10 @@ t.test('selector filter: equality on keys and properties', async (t) => {
   const none = await filtered(stack.endpoint, ROOT, `${CITRIX}Xen_ComputerSystem`, selectorFilter({ Name: 'no-such-vm' }));
   t.equal(none.length, 0);
   t.equal(subcode(await enumerateWith(stack.endpoint, ROOT, `${DMTF}CIM_ComputerSystem`, selectorFilter({ Colour: 'red' }))), 'wsen:CannotProcessFilter');
+  const inNamespace = await filtered(stack.endpoint, ROOT, `${DMTF}CIM_ComputerSystem`, selectorFilter({ __cimnamespace: 'root/cimv2', Name: vm }));
+  t.same(names(inNamespace), new Set([vm]), '__cimnamespace in the filter compares with the namespace');
+  const elsewhere = await filtered(stack.endpoint, ROOT, `${DMTF}CIM_ComputerSystem`, selectorFilter({ __cimnamespace: 'root/interop', Name: vm }));
+  t.equal(elsewhere.length, 0, 'another namespace matches nothing here');
   t.equal(subcode(await enumerateWith(stack.endpoint, ROOT, `${DMTF}CIM_ComputerSystem`, selectorFilter({ EnabledState: 'two' }))), 'wsen:CannotProcessFilter');
 });
 
