@@ -111,6 +111,11 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
       if (!SOAP_TYPES.has(media.type)) {
         throw new WsmanFault('wsman:EncodingLimit', { detail: 'EncodingType', reason: 'The request must be application/soap+xml (or text/xml).' });
       }
+      // A compressed body would otherwise be taken for text in a broken character set.
+      const coding = req.headers['content-encoding']?.trim().toLowerCase();
+      if (coding !== undefined && coding !== '' && coding !== 'identity') {
+        throw new WsmanFault('wsman:EncodingLimit', { detail: 'EncodingType', reason: `The request body has Content-Encoding ${coding.slice(0, 40)}, which this service does not decode; send it uncompressed.` });
+      }
       const decoded = decodeBody(body, media.charset);
       encoding = decoded.encoding;
       text = decoded.text;

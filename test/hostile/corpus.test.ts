@@ -153,8 +153,10 @@ function readableMessageId(headers: Readonly<Record<string, string>>, body: unkn
   try {
     const contentType = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
     const media = parseContentType(contentType);
-    // Refused by the HTTP layer before the envelope is read: other media types, bodies over the default limit.
+    // Refused by the HTTP layer before the envelope is read: other media types, content codings, bodies over the default limit.
+    const coding = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-encoding')?.[1]?.trim().toLowerCase();
     if ((media.type !== 'application/soap+xml' && media.type !== 'text/xml') || body.length > 4 * MB) return undefined;
+    if (coding !== undefined && coding !== '' && coding !== 'identity') return undefined;
     return messageIdOf(decodeEnvelope(decodeBody(body, media.charset).text).headers);
   } catch {
     return undefined;
