@@ -36,13 +36,16 @@ const get = async (uuid: string, uri = XEN_CS_URI) => bodyOf(await post(stack.en
 t.test('RequestStateChange: each transition answered 0 and visible in the next Get; impossible ones 4097 at once', async (t) => {
   const vm = await byState('Halted');
   const uuid = field(vm, 'uuid');
+  t.equal(prop(await get(uuid), 'RequestedState'), '12', 'nothing requested yet: RequestedState 12 (Not Applicable)');
   const steps: [number, string, string][] = [[2, '0', '2'], [9, '0', '9'], [2, '0', '2'], [6, '0', '6'], [2, '0', '2'], [4, '0', '3']];
   for (const [requested, code, enabled] of steps) {
     const r = await rsc(uuid, `<p:RequestedState>${requested}</p:RequestedState>`);
     t.equal(r.status, 200, `RequestedState ${requested}`);
     t.equal(bodyOf(r)?.name, 'RequestStateChange_OUTPUT');
     t.equal(returnValue(r), code);
-    t.equal(prop(await get(uuid), 'EnabledState'), enabled, 'the Get right after shows the new state');
+    const after = await get(uuid);
+    t.equal(prop(after, 'EnabledState'), enabled, 'the Get right after shows the new state');
+    t.equal(prop(after, 'RequestedState'), String(requested), 'and the state last requested');
   }
   const power = (await vmsNow()).get([...(await vmsNow())].find(([, v]) => v['uuid'] === uuid)![0])!['power_state'];
   t.equal(power, 'Halted', "and the simulator's own record agrees");
@@ -55,6 +58,15 @@ t.test('RequestStateChange: each transition answered 0 and visible in the next G
   t.equal(returnValue(await rsc(uuid, '<p:RequestedState>4242</p:RequestedState>')), '5', 'a value outside the ValueMap is an invalid parameter');
   t.equal(returnValue(await rsc(uuid, '<p:RequestedState>5</p:RequestedState>')), '5', "5 (No Change) is not in the method's ValueMap either");
   t.equal(returnValue(await rsc(uuid, '<p:RequestedState>2</p:RequestedState><p:TimeoutPeriod><cim:Interval xmlns:cim="http://schemas.dmtf.org/wbem/wscim/1/common">PT10S</cim:Interval></p:TimeoutPeriod>')), '4098', 'TimeoutPeriod is not supported');
+  t.equal(prop(await get(uuid), 'RequestedState'), '4', 'refused and no-op requests leave the last request as it was');
+  // Moved behind the gateway's back (as xe or XenCenter would): the last request no longer says anything.
+  const x = await xenSession(stack.sim.url);
+  const ref = [...(await allRecords(x.session, 'VM'))].find(([, v]) => v['uuid'] === uuid)![0];
+  await x.session.call('VM.start', [ref, false, false]);
+  await x.close();
+  for (let i = 0; i < 50 && prop(await get(uuid), 'EnabledState') !== '2'; i++) await new Promise((r) => setTimeout(r, 20));
+  t.equal(prop(await get(uuid), 'RequestedState'), '12', 'a VM started by other means: RequestedState 12 again');
+  t.equal(returnValue(await rsc(uuid, '<p:RequestedState>4</p:RequestedState>')), '0');
   t.equal((await byState('Halted'))['uuid'] !== undefined, true);
 });
 

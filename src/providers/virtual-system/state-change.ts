@@ -12,6 +12,7 @@ import type { XenModel } from '../../xenapi/model.js';
 import { str, type XenRecord } from '../../xenapi/values.js';
 import { instanceId } from '../ids.js';
 import { REQUEST_TRANSITIONS, type PowerOp } from '../power-state.js';
+import { noteRequest } from './requested-states.js';
 import { CIMV2 } from '../instances.js';
 import { JOB_CLASS } from '../jobs/job.js';
 import { callerOf, type ProviderServices } from '../services.js';
@@ -58,10 +59,12 @@ export async function requestStateChange(
       throw xenToCim(err, `VM.${t.op}`);
     }
   }
+  const takeBack = noteRequest(model, vmUuid, state);
   let taskRef: string;
   try {
     taskRef = String(await services.xen.call(caller, `Async.VM.${step}`, [vmRef, ...(EXTRA_PARAMS[step] ?? [])]));
   } catch (err) {
+    takeBack();
     if (err instanceof XenApiError && err.code === 'VM_BAD_POWER_STATE') return result(RSC.InvalidTransition);
     throw xenToCim(err, `VM.${step}`);
   }
@@ -69,8 +72,11 @@ export async function requestStateChange(
   const o = await services.jobs.waitFor(taskRef, services.jobWaitMs);
   switch (o.status) {
     case 'success': return result(RSC.Completed);
-    case 'cancelled': return result(RSC.Failed);
+    case 'cancelled':
+      takeBack();
+      return result(RSC.Failed);
     case 'failure':
+      takeBack();
       if (o.error[0] === 'VM_BAD_POWER_STATE') return result(RSC.InvalidTransition);
       if (o.error[0] === 'RBAC_PERMISSION_DENIED') throw new CimError('ACCESS_DENIED', `VM.${step}: XenAPI ${o.error.join(' ')}`);
       return result(RSC.Failed);

@@ -5,6 +5,7 @@ import { date, int, refs, str, type XenRecord } from '../../xenapi/values.js';
 import { classSpec } from '../class-spec.js';
 import type { ProviderServices } from '../services.js';
 import { NAME_PROPERTIES, renameVm } from './rename.js';
+import { lastRequested } from './requested-states.js';
 import { requestStateChange } from './state-change.js';
 import { guestByUuid, guests, systemKeys, VM_CLASS } from '../ids.js';
 import { CIMV2, orNull, timestamp } from '../instances.js';
@@ -26,7 +27,7 @@ export function vmSpec(model: XenModel, services: ProviderServices) {
     modify: (ctx, uuid, _vm, changes) => renameVm(model, services, ctx, uuid, changes),
     methodNames: ['RequestStateChange'],
     invoke: (ctx, _method, uuid, vm, params) => requestStateChange(model, services, ctx, uuid, vm, params),
-    properties: (_uuid, vm) => {
+    properties: (uuid, vm) => {
       const metrics = model.get('VM_metrics', str(vm, 'metrics'));
       const power = str(vm, 'power_state');
       const active = power === 'Running' || power === 'Paused';
@@ -38,6 +39,7 @@ export function vmSpec(model: XenModel, services: ProviderServices) {
         ElementName: str(vm, 'name_label'),
         InstallDate: metrics ? timestamp(date(metrics, 'install_time')) : null,
         ...powerStateProperties(power),
+        RequestedState: lastRequested(model, uuid, power) ?? RequestedState.NotApplicable,
         TimeOfLastStateChange: active && metrics ? timestamp(date(metrics, 'start_time')) : null,
         AvailableRequestedStates: availableRequestedStates(str(vm, 'power_state'), refs(vm, 'allowed_operations')),
         TransitioningToState: RequestedState.NotApplicable,

@@ -1,0 +1,48 @@
+// CIM_EnabledLogicalElement.RequestedState of a VM: the last state asked of it through
+// RequestStateChange, for as long as the VM stays in the power state that request leads to;
+// 12 (Not Applicable) before any request, after a restart of the gateway, and once the VM has
+// been moved by other means (xe, XenCenter), since then the last request is no longer known.
+import type { XenModel } from '../../xenapi/model.js';
+
+interface Requested {
+  readonly state: number;
+  /** the power_state the request leads to */
+  readonly powerState: string;
+}
+
+/** Where each requested state leaves a VM. */
+const LEADS_TO: Readonly<Record<number, string>> = { 2: 'Running', 3: 'Halted', 4: 'Halted', 6: 'Suspended', 9: 'Paused', 10: 'Running', 11: 'Running' };
+
+// Kept beside the model it describes (one gateway, one model), not in the XenAPI records.
+const byModel = new WeakMap<XenModel, Map<string, Requested>>();
+
+/**
+ * Notes a request about to be sent to xapi (before it, so the VM's next record already shows
+ * it); the function returned takes the note back when the request fails.
+ */
+export function noteRequest(model: XenModel, vmUuid: string, state: number): () => void {
+  const powerState = LEADS_TO[state];
+  let notes = byModel.get(model);
+  if (!notes) {
+    notes = new Map();
+    byModel.set(model, notes);
+  }
+  const table = notes;
+  // Notes of VMs destroyed since are dropped now and then, so the table stays as large as the host.
+  if (table.size >= 1024) for (const uuid of [...table.keys()]) if (model.refByUuid('VM', uuid) === undefined) table.delete(uuid);
+  const before = table.get(vmUuid);
+  if (powerState === undefined) return () => undefined;
+  const mine: Requested = { state, powerState };
+  table.set(vmUuid, mine);
+  return () => {
+    if (table.get(vmUuid) !== mine) return; // a later request has replaced it
+    if (before) table.set(vmUuid, before);
+    else table.delete(vmUuid);
+  };
+}
+
+/** The RequestedState to show for a VM now in `powerState`; undefined when not known. */
+export function lastRequested(model: XenModel, vmUuid: string, powerState: string): number | undefined {
+  const r = byModel.get(model)?.get(vmUuid);
+  return r !== undefined && r.powerState === powerState ? r.state : undefined;
+}
