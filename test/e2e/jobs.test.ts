@@ -61,6 +61,10 @@ t.test('a start slower than --job-wait answers 4096 with a Job EPR; polling the 
   t.equal(prop(job, 'JobState'), '7', 'Completed');
   t.equal(prop(job, 'PercentComplete'), '100');
   t.equal(prop(job, 'ErrorCode'), '0');
+  // DSP0230: <p:Name><cim:Datetime>xs:dateTime</cim:Datetime></p:Name>
+  const cimTime = (name: string): number => Date.parse(job.children.find((c) => c.name === name)?.children[0]?.text.trim() ?? '');
+  t.ok(Number.isFinite(cimTime('TimeSubmitted')) && Number.isFinite(cimTime('StartTime')), 'both times present');
+  t.ok(cimTime('TimeSubmitted') <= cimTime('StartTime'), 'submitted no later than started');
   const vm = bodyOf(await post(stack.endpoint, envelope({ action: ACTIONS.get, resourceUri: XEN_CS_URI, selectors: { Name: uuid } }), ROOT))!;
   t.equal(prop(vm, 'EnabledState'), '2', 'and the VM runs');
 

@@ -48,7 +48,8 @@ export function jobsProfile(registry: JobRegistry): ProfileParts {
         JobState: jobState(task),
         JobStatus: result.status === 'failure' ? `Failed: ${result.error.join(' ')}` : result.status === 'pending' ? 'Running' : result.status === 'success' ? 'Completed' : 'Cancelled',
         PercentComplete: result.status === 'success' ? 100 : Math.max(0, Math.min(100, Math.round(progress * 100))),
-        TimeSubmitted: timestamp(job.submitted),
+        // xapi's task times have whole seconds: a job is never shown starting before it was submitted.
+        TimeSubmitted: timestamp(job.submitted.getTime() > created.getTime() ? created : job.submitted),
         StartTime: timestamp(created),
         TimeOfLastStateChange: timestamp(finished ?? created),
         ElapsedTime: finished ? CimDateTime.interval(finished.getTime() - created.getTime()) : null,
