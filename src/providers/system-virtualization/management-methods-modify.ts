@@ -97,7 +97,8 @@ function driveChanges(env: MethodEnv, t: DeviceTarget<'vbd'>, rasd: Rasd, power:
     out.push(setter('VDI.set_name_description', vdiRef, description, str(vdi, 'name_description')));
   }
   const current = Number(str(vdi, 'virtual_size'));
-  const size = bytesOf(inst, 'VirtualQuantity', bytesPerUnit(textOf(inst, 'AllocationUnits'), 1, label), label, current);
+  // Disk sizes are shown in bytes (Xen_DiskSettingData AllocationUnits byte).
+  const size = bytesOf(inst, 'VirtualQuantity', bytesPerUnit(textOf(inst, 'AllocationUnits'), 1, label), label, current, 1);
   if (size !== undefined && size !== current) {
     if (size < current) throw invalidParameter(`${label}: a disk can grow but not shrink (${current} bytes now).`);
     if (bool(vbd, 'currently_attached')) throw invalidState(`${label}: a disk grows only while it is not attached to a running VM.`);

@@ -74,12 +74,17 @@ export function bytesPerUnit(units: string | undefined, fallback: number, label:
   return 2 ** p;
 }
 
-/** An amount property in bytes, or undefined when absent. `current` (bytes) is kept when the value rounds to it. */
-export function bytesOf(inst: InstanceLike, name: string, unit: number, label: string, current?: number): number | undefined {
+/**
+ * An amount property in bytes, or undefined when absent. `current` (bytes) is kept when the
+ * value is the one this gateway shows for it: the current amount rounded up in the unit it is
+ * shown in (`shownUnit`), as a client sends back what it read. In any other unit the value is
+ * taken as it is: 2 GiB asked of a 1.5 GiB VM is 2 GiB, not "about the same".
+ */
+export function bytesOf(inst: InstanceLike, name: string, unit: number, label: string, current?: number, shownUnit = unit): number | undefined {
   const n = numberOf(inst, name);
   if (n === undefined) return undefined;
   if (n < 0) throw invalidParameter(`${label}: ${name} cannot be negative.`);
-  if (current !== undefined && Number.isFinite(current) && Math.ceil(current / unit) === n) return current;
+  if (current !== undefined && Number.isFinite(current) && unit === shownUnit && Math.ceil(current / unit) === n) return current;
   const bytes = n * unit;
   if (!Number.isSafeInteger(bytes)) throw invalidParameter(`${label}: ${name} is too large.`);
   return bytes;
@@ -169,10 +174,11 @@ const MIB = 2 ** 20;
 export function applyMemory(base: MemoryLimits, rasd: Rasd): MemoryLimits {
   const { inst, label } = rasd;
   const unit = bytesPerUnit(textOf(inst, 'AllocationUnits'), MIB, label);
-  const staticMax = bytesOf(inst, 'VirtualQuantity', unit, label, base.staticMax) ?? base.staticMax;
-  const dynamicMax = bytesOf(inst, 'Limit', unit, label, base.dynamicMax) ?? (base.dynamicMax === base.staticMax ? staticMax : base.dynamicMax);
-  const dynamicMin = bytesOf(inst, 'Reservation', unit, label, base.dynamicMin) ?? (base.dynamicMin === base.dynamicMax ? dynamicMax : base.dynamicMin);
-  const staticMin = bytesOf(inst, 'StaticMinimum', unit, label, base.staticMin) ?? Math.min(base.staticMin, dynamicMin);
+  // Memory is shown in MiB (Xen_MemorySettingData AllocationUnits byte*2^20).
+  const staticMax = bytesOf(inst, 'VirtualQuantity', unit, label, base.staticMax, MIB) ?? base.staticMax;
+  const dynamicMax = bytesOf(inst, 'Limit', unit, label, base.dynamicMax, MIB) ?? (base.dynamicMax === base.staticMax ? staticMax : base.dynamicMax);
+  const dynamicMin = bytesOf(inst, 'Reservation', unit, label, base.dynamicMin, MIB) ?? (base.dynamicMin === base.dynamicMax ? dynamicMax : base.dynamicMin);
+  const staticMin = bytesOf(inst, 'StaticMinimum', unit, label, base.staticMin, MIB) ?? Math.min(base.staticMin, dynamicMin);
   if (!(staticMax > 0)) throw invalidParameter(`${label}: VirtualQuantity must be more than 0.`);
   if (!(staticMin <= dynamicMin && dynamicMin <= dynamicMax && dynamicMax <= staticMax)) {
     throw invalidParameter(`${label}: memory must satisfy StaticMinimum <= Reservation <= Limit <= VirtualQuantity.`);

@@ -74,6 +74,18 @@ t.test('ModifyResourceSettings: processor, memory and disk size through XenAPI; 
   t.equal(Number(grown['virtual_size']), size + GiB);
   t.equal(str(grown, 'name_label'), 'grown');
 
+  // An amount in a unit other than the one shown is taken as it is, not rounded to the current value.
+  t.equal((await call('ModifyResourceSettings', { ResourceSettings: [memory({ InstanceID: `Xen:${id}/Memory`, VirtualQuantity: 1536 })] })).returnValue, 0);
+  t.equal(Number(guest('build-agent')['memory_static_max']), 1536 * MiB);
+  t.equal((await call('ModifyResourceSettings', { ResourceSettings: [memory({ InstanceID: `Xen:${id}/Memory`, VirtualQuantity: 2, AllocationUnits: 'byte*2^30' })] })).returnValue, 0);
+  t.equal(Number(guest('build-agent')['memory_static_max']), 2 * GiB, '2 GiB asked of a 1.5 GiB VM is 2 GiB');
+  t.equal((await call('ModifyResourceSettings', { ResourceSettings: [memory({ InstanceID: `Xen:${id}/Memory`, VirtualQuantity: 12288 })] })).returnValue, 0);
+  const half = Number(grown['virtual_size']) + GiB / 2;
+  t.equal((await call('ModifyResourceSettings', { ResourceSettings: [disk({ InstanceID: `Xen:${id}/${uuidOf(rootVbd)}`, VirtualQuantity: half })] })).returnValue, 0);
+  const wholeGiB = Math.ceil(half / GiB);
+  t.equal((await call('ModifyResourceSettings', { ResourceSettings: [disk({ InstanceID: `Xen:${id}/${uuidOf(rootVbd)}`, VirtualQuantity: wholeGiB, AllocationUnits: 'byte*2^30' })] })).returnValue, 0);
+  t.equal(Number(pm.records('VDI').get(str(rootVbd, 'VDI'))!['virtual_size']), wholeGiB * GiB, 'a disk grown to a whole number of GiB from half a GiB less');
+
   const web = guest('web-01');
   const webMem = Number(web['memory_static_max']) / MiB;
   const live = await call('ModifyResourceSettings', { ResourceSettings: [memory({ InstanceID: `Xen:${uuidOf(web)}/Memory`, Reservation: webMem / 2, Limit: webMem })] });
