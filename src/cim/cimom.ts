@@ -282,17 +282,21 @@ export class Cimom implements ProviderLookup {
     // DSP0226 §7.4: a resource that takes no Put at all says so, whatever the representation holds.
     if (!provider.modifyInstance || writable.size === 0) throw new CimError('NOT_SUPPORTED', `${cls.name} instances cannot be modified: Put is not supported for this class.`);
     const changes = new Map<string, CimValue>();
+    const kept = new Map<string, CimValue>();
     for (const [name, value] of values) {
       const prop = cls.property(name);
       if (!prop) throw new CimError('NO_SUCH_PROPERTY', `${cls.name} has no property ${name}.`, { subject: 'property', valueProblem: 'unknown-name' });
-      if (sameValue(inst.get(prop.name) ?? null, value)) continue;
+      if (sameValue(inst.get(prop.name) ?? null, value)) {
+        if (writable.has(prop.name.toLowerCase())) kept.set(prop.name, value);
+        continue;
+      }
       if (!writable.has(prop.name.toLowerCase())) {
         throw new CimError('NOT_SUPPORTED', `${cls.name}.${prop.name} cannot be changed.`, { subject: 'property', valueProblem: 'read-only' });
       }
       changes.set(prop.name, value);
     }
     if (changes.size === 0) return inst;
-    await provider.modifyInstance(ctx, inst.className, id, changes);
+    await provider.modifyInstance(ctx, inst.className, id, changes, kept);
     await this.afterWrite();
     return this.resolvePath(ctx, inst.path);
   }

@@ -38,7 +38,8 @@ export interface InstanceProvider {
    */
   writableProperties?(className: string): ReadonlySet<string> | undefined;
   /** Applies changed properties (only writable ones, already typed) to the object `id`. */
-  modifyInstance?(ctx: OperationContext, className: string, id: string, changes: ReadonlyMap<string, CimValue>): Promise<void>;
+  /** `kept`: writable properties the new representation gives with the value they already have. */
+  modifyInstance?(ctx: OperationContext, className: string, id: string, changes: ReadonlyMap<string, CimValue>, kept?: ReadonlyMap<string, CimValue>): Promise<void>;
   /** Runs an extrinsic method on the object `id`; providers return method-specific codes, throw CimError for faults. */
   invokeMethod?(ctx: OperationContext, className: string, id: string, method: string, params: ReadonlyMap<string, CimValue>): Promise<MethodResult>;
 }

@@ -29,7 +29,7 @@ export interface ClassSpec<S extends object> {
   /** properties a client may change with Put, as the class declares them */
   readonly writable?: readonly string[];
   /** applies changed writable properties through XenAPI (with the caller's session) */
-  modify?(ctx: OperationContext, id: string, source: S, changes: ReadonlyMap<string, CimValue>): Promise<void>;
+  modify?(ctx: OperationContext, id: string, source: S, changes: ReadonlyMap<string, CimValue>, kept?: ReadonlyMap<string, CimValue>): Promise<void>;
   /** the extrinsic methods `invoke` implements */
   readonly methodNames?: readonly string[];
   invoke?(ctx: OperationContext, method: string, id: string, source: S, params: ReadonlyMap<string, CimValue>): Promise<MethodResult>;
@@ -87,11 +87,11 @@ export class SpecProvider implements InstanceProvider {
     return w ? new Set(w.map((p) => p.toLowerCase())) : undefined;
   }
 
-  async modifyInstance(ctx: OperationContext, className: string, id: string, changes: ReadonlyMap<string, CimValue>): Promise<void> {
+  async modifyInstance(ctx: OperationContext, className: string, id: string, changes: ReadonlyMap<string, CimValue>, kept?: ReadonlyMap<string, CimValue>): Promise<void> {
     const e = this.entry(className);
     const source = e?.spec.source(id);
     if (!e?.spec.modify || source === undefined) throw new CimError('NOT_SUPPORTED', `${className} instances cannot be modified.`);
-    await e.spec.modify(ctx, id, source, changes);
+    await e.spec.modify(ctx, id, source, changes, kept);
   }
 
   async invokeMethod(ctx: OperationContext, className: string, id: string, method: string, params: ReadonlyMap<string, CimValue>): Promise<MethodResult> {

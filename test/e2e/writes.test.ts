@@ -191,6 +191,15 @@ t.test('Put on resource settings: memory and processors through XenAPI, with its
   t.equal(rec['memory_static_max'], String(3072 * 2 ** 20), 'static_max in bytes');
   t.equal(rec['memory_dynamic_max'], String(3072 * 2 ** 20));
   t.equal(rec['memory_dynamic_min'], String(2048 * 2 ** 20));
+  // The body is the state wanted: a Reservation given unchanged stays, it does not move with the rest.
+  t.equal((await put(MEM_URI, 'Xen_MemorySettingData', `Xen:${uuid}/Memory`, '<p:Reservation>3072</p:Reservation>')).status, 200, 'a fixed 3072 MiB');
+  const grown = await put(MEM_URI, 'Xen_MemorySettingData', `Xen:${uuid}/Memory`, '<p:VirtualQuantity>4096</p:VirtualQuantity><p:Limit>4096</p:Limit><p:Reservation>3072</p:Reservation>');
+  t.equal(grown.status, 200, grown.text.slice(-400));
+  t.equal(prop(bodyOf(grown)!, 'Reservation'), '3072');
+  const rec1 = [...(await vmsNow()).values()].find((v) => v['uuid'] === uuid)!;
+  t.same([rec1['memory_static_max'], rec1['memory_dynamic_max'], rec1['memory_dynamic_min']], [String(4096 * 2 ** 20), String(4096 * 2 ** 20), String(3072 * 2 ** 20)]);
+  const back = await put(MEM_URI, 'Xen_MemorySettingData', `Xen:${uuid}/Memory`, '<p:VirtualQuantity>3072</p:VirtualQuantity><p:Limit>3072</p:Limit><p:Reservation>2048</p:Reservation>');
+  t.equal(back.status, 200, back.text.slice(-400));
   const cpu = await put(CPU_URI, 'Xen_ProcessorSettingData', `Xen:${uuid}/Processor`, '<p:VirtualQuantity>4</p:VirtualQuantity><p:Reservation>2</p:Reservation>');
   t.equal(cpu.status, 200, cpu.text.slice(-400));
   const rec2 = [...(await vmsNow()).values()].find((v) => v['uuid'] === uuid)!;

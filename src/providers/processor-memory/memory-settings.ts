@@ -48,7 +48,7 @@ export function memorySettingsSpec(model: XenModel, services: ProviderServices) 
     keys: (id) => [{ name: 'InstanceID', value: instanceId(id) }],
     idFromKeys: (k) => localId(k.get('instanceid')),
     writable: MEMORY_WRITABLE,
-    modify: putResourceSetting(model, services, MEMORY_RASD_CLASS),
+    modify: putResourceSetting(model, services, MEMORY_RASD_CLASS, undefined, ['Reservation', 'Limit']),
     properties: (id, record) => {
       const p = parsePoint(MEMORY_POOL, MEMORY_POINTS, id);
       return p === undefined ? guestProperties(model, record) : pointValues(model, p.pool, p.point, record);

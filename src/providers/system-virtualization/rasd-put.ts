@@ -13,11 +13,17 @@ export const PROCESSOR_WRITABLE = ['VirtualQuantity', 'Reservation', 'Limit', 'W
 export const MEMORY_WRITABLE = ['VirtualQuantity', 'Reservation', 'Limit'];
 export const DISK_WRITABLE = ['VirtualQuantity', 'ElementName', 'Description'];
 
-/** `localIdOf` turns the class's spec id into the local part of the setting's InstanceID. */
-export function putResourceSetting(model: XenModel, services: ProviderServices, className: string, localIdOf: (id: string) => string = (id) => id) {
-  return async (ctx: OperationContext, id: string, _source: unknown, changes: ReadonlyMap<string, CimValue>): Promise<void> => {
+/**
+ * `localIdOf` turns the class's spec id into the local part of the setting's InstanceID.
+ * `keepGiven`: properties passed on even when the Put gives them unchanged, because leaving them
+ * out means something else to the method (memory's Limit and Reservation would move with
+ * VirtualQuantity; a Put's body is the state wanted, so what it gives stays).
+ */
+export function putResourceSetting(model: XenModel, services: ProviderServices, className: string, localIdOf: (id: string) => string = (id) => id, keepGiven: readonly string[] = []) {
+  return async (ctx: OperationContext, id: string, _source: unknown, changes: ReadonlyMap<string, CimValue>, kept?: ReadonlyMap<string, CimValue>): Promise<void> => {
     const hostUuid = masterUuid(model) ?? '';
-    const inst = { className, properties: new Map<string, CimValue>([['InstanceID', instanceId(localIdOf(id))], ...changes]) };
+    const given = [...(kept ?? [])].filter(([name]) => keepGiven.includes(name));
+    const inst = { className, properties: new Map<string, CimValue>([['InstanceID', instanceId(localIdOf(id))], ...given, ...changes]) };
     // Loaded on use: the method modules import the setting classes, which import this file.
     const { modifyResourceSettings } = await import('./management-methods-modify.js');
     const { MethodRefusal, VSMS_RC } = await import('./management-methods-common.js');
