@@ -148,6 +148,10 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
       paths: ['/wsman', '/wsman/'],
       throttle,
       refuseBasic: !secure && config.refuseBasicOverHttp,
+      httpsWhere: () => {
+        const a = httpsApp?.server.address();
+        return typeof a === 'object' && a ? `port ${a.port}` : undefined;
+      },
     });
     registerAnonymousIdentify(f, deps);
     registerHealthRoute(f, health);

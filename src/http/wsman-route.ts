@@ -22,6 +22,8 @@ export interface WsmanRouteOptions {
   readonly throttle: LoginThrottle;
   /** plain HTTP front end that refuses Basic credentials (they would cross the network in clear) */
   readonly refuseBasic: boolean;
+  /** where HTTPS is served ("port 5986"), for the refusal's text; undefined when it is not */
+  readonly httpsWhere?: () => string | undefined;
 }
 
 const SOAP_TYPES = new Set(['application/soap+xml', 'text/xml']);
@@ -36,8 +38,19 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
   // Declared up front: a property added to requests later changes their shape and slows every
   // request Fastify handles (V8 hidden classes).
   if (!app.hasRequestDecorator('principal')) app.decorateRequest('principal', undefined);
-  const unauthorized = (reply: FastifyReply): FastifyReply =>
-    reply.code(401).header('WWW-Authenticate', WWW_AUTHENTICATE).header('Content-Length', '0').send();
+  const basicRefused = (): WsmanFault => {
+    const where = opts.httpsWhere?.();
+    return new WsmanFault('wsman:AccessDenied', { reason: `Basic authentication over plain HTTP is refused by this service; use HTTPS${where ? ` (${where})` : ''}.` });
+  };
+  // A listener that refuses Basic does not ask for it either: a 401 challenge would invite the
+  // password in clear, only to refuse it.
+  const unauthorized = (reply: FastifyReply): FastifyReply => {
+    if (opts.refuseBasic) {
+      const out = faultOutcome(basicRefused(), undefined, 'get');
+      if (out.kind === 'reply') return send(reply, out.status, out.xml, 'utf-8');
+    }
+    return reply.code(401).header('WWW-Authenticate', WWW_AUTHENTICATE).header('Content-Length', '0').send();
+  };
 
   const sendFault = (reply: FastifyReply, fault: WsmanFault): void => {
     const out = faultOutcome(fault, undefined, 'get');
@@ -84,7 +97,7 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
     }
     if (opts.refuseBasic) {
       // The password already crossed the network in clear; at least do not use it.
-      return sendFault(reply, new WsmanFault('wsman:AccessDenied', { reason: 'Basic authentication over plain HTTP is refused by this service; use HTTPS (port 5986 by default).' }));
+      return sendFault(reply, basicRefused());
     }
     const verdict = opts.throttle.check(req.ip);
     if (verdict.kind === 'locked') {

@@ -206,7 +206,12 @@ t.test('certificate and key from files; Basic refused on plain HTTP when asked',
   const plain = await post(http!, envelope({ action: ACTIONS.enumerate, resourceUri: CS_URI, body: '<wsen:Enumerate/>' }), ROOT);
   t.equal(plain.status, 500);
   t.match(plain.text, /wsman:AccessDenied/);
-  t.match(plain.text, /HTTPS/);
+  const httpsPort = new URL(https!).port;
+  t.match(plain.text, new RegExp(`HTTPS \\(port ${httpsPort}\\)`), 'naming the port HTTPS is on');
+  const noCreds = await post(http!, envelope({ action: ACTIONS.enumerate, resourceUri: CS_URI, body: '<wsen:Enumerate/>' }), undefined);
+  t.equal(noCreds.status, 500, 'no 401 challenge that would invite the password in clear');
+  t.equal(noCreds.headers.get('www-authenticate'), null);
+  t.match(noCreds.text, /wsman:AccessDenied/);
   const anon = await post(http!, identifyEnvelope(), undefined);
   t.equal(anon.status, 200, 'Identify without credentials still works on plain HTTP');
   const secure = await httpsPost(https!, envelope({ action: ACTIONS.enumerate, resourceUri: CS_URI, body: '<wsen:Enumerate/>' }), pair.cert, 'root:xenroot');
