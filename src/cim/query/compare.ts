@@ -22,11 +22,13 @@ export interface StringRules {
   readonly caseInsensitive: boolean;
   /** WQL reads 'TRUE'/'FALSE' strings as booleans (WMI examples write Local="TRUE") */
   readonly booleanStrings: boolean;
+  /** a quoted literal may stand for a number (WQL, as WMI takes it; CQL is strongly typed, DSP0202) */
+  readonly numericStrings: boolean;
 }
 
 export function scalarTest(decl: PropertyDecl, op: CompareOp, lit: Literal, rules: StringRules): ScalarTest {
   const t = decl.type;
-  if (isIntegerType(t) || t === 'real32' || t === 'real64') return numericTest(decl, op, lit);
+  if (isIntegerType(t) || t === 'real32' || t === 'real64') return numericTest(decl, op, lit, rules);
   switch (t) {
     case 'boolean': return booleanTest(decl, op, lit, rules);
     case 'string':
@@ -88,10 +90,10 @@ export function compareNumbers(a: Num, b: Num): number | undefined {
   return p < q ? -1 : p > q ? 1 : 0;
 }
 
-function numericTest(decl: PropertyDecl, op: CompareOp, lit: Literal): ScalarTest {
+function numericTest(decl: PropertyDecl, op: CompareOp, lit: Literal, rules: StringRules): ScalarTest {
   let target: Num | undefined;
   if (lit.type === 'integer' || lit.type === 'real') target = lit.value;
-  else if (lit.type === 'string') target = parseNumber(lit.value);
+  else if (lit.type === 'string' && rules.numericStrings) target = parseNumber(lit.value);
   if (target === undefined) throw mismatch(decl, lit, 'a number');
   const want = target;
   return (v) => {

@@ -203,6 +203,7 @@ function compileCompare(ctx: Context, op: CompareOp, left: PropertyRef | Literal
     test = scalarTest(target.decl, realOp, lit.literal, {
       caseInsensitive: dialect === 'wql',
       booleanStrings: dialect === 'wql',
+      numericStrings: dialect === 'wql',
     });
   } catch (err: unknown) {
     if (err instanceof LiteralTypeError) throw fail(ctx, lit.pos, err.message);

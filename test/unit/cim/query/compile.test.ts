@@ -180,7 +180,7 @@ t.test('numbers: uint64 beyond 2^53, numeric strings, reals and negative values 
   t.same(keep('Ratio > 1'), ['e2', 'e3']);
   t.same(keep('Ratio = 0.5'), ['e1']);
   t.same(keep('Ratio <= 5e-1'), ['e1']);
-  t.same(keep("Ratio = '1.25'", 'cql'), ['e2']);
+  t.same(keep("Ratio = '1.25'"), ['e2'], 'WQL takes a quoted number, as WMI does');
   t.same(keep('Ratio <> 0.5'), ['e2', 'e3'], 'NaN compares as unknown');
 });
 
@@ -275,6 +275,8 @@ const REJECTED: readonly Rejection[] = [
   { dialect: 'cql', text: `${CS}EVERY ElementName LIKE 'x'`, status: 'INVALID_QUERY', message: /EVERY needs an array property/ },
   { dialect: 'wql', text: 'SELECT * FROM Test_Element WHERE Enabled > TRUE', status: 'INVALID_QUERY', message: /Enabled is boolean: only = and <> \(or !=\) compare it, not >/, view: testSchema },
   { dialect: 'cql', text: "SELECT * FROM Test_Element WHERE Enabled = 'TRUE'", status: 'INVALID_QUERY', message: /Enabled is boolean; 'TRUE' is not TRUE or FALSE/, view: testSchema },
+  { dialect: 'cql', text: "SELECT * FROM Test_Element WHERE Ratio = '1.25'", status: 'INVALID_QUERY', message: /Ratio is real.*'1.25' is not a number/, view: testSchema },
+  { dialect: 'cql', text: `${CS}EnabledState = '2'`, status: 'INVALID_QUERY', message: /EnabledState is uint16; '2' is not a number/ },
   { dialect: 'wql', text: 'SELECT * FROM Test_Element WHERE Enabled = 1', status: 'INVALID_QUERY', message: /1 is not TRUE or FALSE/, view: testSchema },
   { dialect: 'cql', text: "SELECT * FROM Test_Link WHERE Antecedent = 'not a path ='", status: 'INVALID_QUERY', message: /Antecedent is reference; 'not a path =' is not an object path/, view: testSchema },
   { dialect: 'cql', text: "SELECT * FROM Test_Link WHERE Antecedent < 'Test_Element.InstanceID=\"e1\"'", status: 'INVALID_QUERY', message: /only = and <>/, view: testSchema },
