@@ -56,8 +56,8 @@ t.test('CIM_ResourcePool (DMTF URI) holds one processor and one memory pool per 
 t.test('every new class enumerates through its Xen_ URI with the expected count', async (t) => {
   const counts: Record<string, number> = {
     Xen_MemoryPool: 1,
-    Xen_ProcessorSettingData: vms.length + 3,
-    Xen_MemorySettingData: vms.length + 2,
+    Xen_ProcessorSettingData: vms.length + 4,
+    Xen_MemorySettingData: vms.length + 3,
     Xen_Processor: live().reduce((n, v) => n + Number(field(v, 'VCPUs_at_startup')), 0),
     Xen_Memory: live().length,
     Xen_HostProcessor: 16,
@@ -82,7 +82,7 @@ t.test('CIM_ResourceAllocationSettingData and CIM_Processor (DMTF URIs) include 
   const webMem = rasds.find((r) => prop(r, 'InstanceID') === `Xen:${field(web, 'uuid')}/Memory`)!;
   t.equal(prop(webMem, 'VirtualQuantity'), String(Number(field(web, 'memory_static_max')) / MiB));
   t.equal(prop(webMem, 'AllocationUnits'), 'byte*2^20');
-  t.equal(ofClass(rasds, 'Xen_ProcessorSettingData').length + ofClass(rasds, 'Xen_MemorySettingData').length, 2 * vms.length + 5);
+  t.equal(ofClass(rasds, 'Xen_ProcessorSettingData').length + ofClass(rasds, 'Xen_MemorySettingData').length, 2 * vms.length + 7);
   const procs = await enumerate(`${DMTF}CIM_Processor`);
   t.equal(ofClass(procs, 'Xen_Processor').length, 11);
   t.equal(ofClass(procs, 'Xen_HostProcessor').length, 16);
@@ -132,7 +132,9 @@ t.test('walk: VM → devices and settings → pools → capabilities → ranges,
   t.same(caps.map((c) => valueOf(c, 'InstanceID')), [`Xen:ProcessorPool/${hostUuid}/Capabilities`]);
   const ranges = await assoc({ className: 'Xen_AllocationCapabilities', keys: { InstanceID: `Xen:ProcessorPool/${hostUuid}/Capabilities` } }, 'CIM_SettingsDefineCapabilities');
   t.same(ranges.map((r) => `${valueOf(r, 'InstanceID') ?? ''}=${valueOf(r, 'VirtualQuantity') ?? ''}`).sort(),
-    [`Xen:ProcessorPool/${hostUuid}/Increment=1`, `Xen:ProcessorPool/${hostUuid}/Maximum=16`, `Xen:ProcessorPool/${hostUuid}/Minimum=1`]);
+    [`Xen:ProcessorPool/${hostUuid}/Default=1`, `Xen:ProcessorPool/${hostUuid}/Increment=1`, `Xen:ProcessorPool/${hostUuid}/Maximum=16`, `Xen:ProcessorPool/${hostUuid}/Minimum=1`]);
+  const memRanges = await assoc({ className: 'Xen_AllocationCapabilities', keys: { InstanceID: `Xen:MemoryPool/${hostUuid}/Capabilities` } }, 'CIM_SettingsDefineCapabilities');
+  t.ok(memRanges.some((r) => valueOf(r, 'InstanceID') === `Xen:MemoryPool/${hostUuid}/Default` && valueOf(r, 'VirtualQuantity') === '1024'), 'a new VM gets 1024 MiB unless it says otherwise');
   const fromPool = await assoc(pool, 'CIM_ResourceAllocationFromPool');
   t.same(fromPool.map((r) => valueOf(r, 'InstanceID')).sort(), vms.map((v) => `Xen:${field(v, 'uuid')}/Processor`).sort(), 'every guest\'s processor settings');
   const host = await assoc(pool, 'CIM_HostedResourcePool');

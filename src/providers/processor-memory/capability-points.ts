@@ -10,7 +10,8 @@ import { CIMV2 } from '../instances.js';
 import { hosts } from '../ids.js';
 import { hostOfPool, poolId, type MEMORY_POOL, type PROCESSOR_POOL } from './resources.js';
 
-export const POINTS = { Minimum: 1, Maximum: 2, Increment: 3 } as const;
+/** ValueRange of each point; the Default is a point (0) whose ValueRole is Default (0), the others are Supported (3). */
+export const POINTS = { Default: 0, Minimum: 1, Maximum: 2, Increment: 3 } as const;
 export type PointName = keyof typeof POINTS;
 
 type PoolKindName = typeof PROCESSOR_POOL | typeof MEMORY_POOL;
@@ -38,7 +39,7 @@ export function* pointIds(model: XenModel, kind: PoolKindName, points: readonly 
 export function pointProperties(pool: string, point: PointName, what: string): Record<string, CimValue> {
   return {
     ElementName: `${what} ${point.toLowerCase()}`,
-    Caption: `${point} of the ${what.toLowerCase()} settings the pool allows`,
+    Caption: point === 'Default' ? `The ${what.toLowerCase()} settings a new virtual system gets when it names none` : `${point} of the ${what.toLowerCase()} settings the pool allows`,
     PoolID: pool,
   };
 }
@@ -59,11 +60,14 @@ export function pointLinks(model: XenModel, kind: PoolKindName, settingsClass: s
           for (const p of points) yield [capabilitiesIdOf(pool), `${pool}/${p}`] as const;
         }
       },
-      properties: (_a, b) => ({
-        PropertyPolicy: 0 /* Independent */,
-        ValueRole: 3 /* Supported */,
-        ValueRange: POINTS[parsePoint(kind, points, b)?.point ?? 'Minimum'],
-      }),
+      properties: (_a, b) => {
+        const point = parsePoint(kind, points, b)?.point ?? 'Minimum';
+        return {
+          PropertyPolicy: 0 /* Independent */,
+          ValueRole: point === 'Default' ? 0 /* Default */ : 3 /* Supported */,
+          ValueRange: POINTS[point],
+        };
+      },
     },
   };
 }

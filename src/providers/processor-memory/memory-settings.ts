@@ -15,7 +15,9 @@ import { MEMORY_UNITS, mibDown, mibUp } from './units.js';
 
 export const MEMORY_RASD_CLASS = 'Xen_MemorySettingData';
 /** No lower bound is given: xapi enforces only the order of the four memory limits. */
-export const MEMORY_POINTS: readonly PointName[] = ['Maximum', 'Increment'];
+export const MEMORY_POINTS: readonly PointName[] = ['Default', 'Maximum', 'Increment'];
+/** What DefineSystem gives a new VM that names no memory. */
+const DEFAULT_MIB = 1024;
 
 const SUFFIX = '/Memory';
 
@@ -82,7 +84,7 @@ function guestProperties(model: XenModel, vm: XenRecord): Record<string, CimValu
 function pointValues(model: XenModel, pool: string, point: PointName, host: XenRecord): Record<string, CimValue> {
   // A VM larger than the host's memory can never start (HOST_NOT_ENOUGH_FREE_MEMORY).
   const metrics = model.get('host_metrics', str(host, 'metrics'));
-  const mib = point === 'Maximum' ? (metrics ? mibDown(int(metrics, 'memory_total')) : null) : 1;
+  const mib = point === 'Maximum' ? (metrics ? mibDown(int(metrics, 'memory_total')) : null) : point === 'Default' ? DEFAULT_MIB : 1;
   return {
     ...pointProperties(pool, point, 'Memory'),
     ResourceType: ResourceType.Memory,

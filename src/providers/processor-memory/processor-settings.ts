@@ -14,12 +14,13 @@ import { poolId, PROCESSOR_POOL, type ResourceIndex } from './resources.js';
 import { COUNT_UNITS, count } from './units.js';
 
 export const PROCESSOR_RASD_CLASS = 'Xen_ProcessorSettingData';
-export const PROCESSOR_POINTS: readonly PointName[] = ['Minimum', 'Maximum', 'Increment'];
+export const PROCESSOR_POINTS: readonly PointName[] = ['Default', 'Minimum', 'Maximum', 'Increment'];
 
 const SUFFIX = '/Processor';
 /** The credit scheduler's weight when VCPUs_params has none, and its range. */
 export const DEFAULT_WEIGHT = 256;
-const WEIGHT_RANGE = { Minimum: 1, Maximum: 65535, Increment: 1 } as const;
+// Xen's credit scheduler: weight 1–65535, 256 unless set.
+const WEIGHT_RANGE = { Default: 256, Minimum: 1, Maximum: 65535, Increment: 1 } as const;
 
 export function processorSettingsId(vmUuid: string): string {
   return vmUuid + SUFFIX;
@@ -82,6 +83,7 @@ function guestProperties(model: XenModel, vm: XenRecord): Record<string, CimValu
 function pointValues(model: XenModel, index: ResourceIndex, pool: string, point: PointName, host: XenRecord): Record<string, CimValue> {
   // xapi refuses to start a VM with more vCPUs than its host has CPUs (HOST_NOT_ENOUGH_PCPUS).
   const pcpus = index.cpusByHost().get(model.refByUuid('host', str(host, 'uuid')) ?? '')?.length ?? 0;
+  // DefineSystem gives a new VM one vCPU unless its settings say otherwise.
   const vcpus = point === 'Maximum' ? pcpus : 1;
   return {
     ...pointProperties(pool, point, 'Processor'),

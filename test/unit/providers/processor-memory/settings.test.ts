@@ -136,23 +136,23 @@ t.test('every guest RASD comes from its pool (ResourceAllocationFromPool); range
   t.same(fromPool('Xen_ProcessorSettingData', `Xen:${uuids[0]}/Processor`), [`Xen:ProcessorPool/${hostUuid}`]);
 });
 
-t.test('the pools\' range settings: processors 1…host CPUs by 1, memory up to the host\'s by 1 MiB', async (t) => {
+t.test('the pools\' range settings: processors 1…host CPUs by 1, memory up to the host\'s by 1 MiB; the defaults DefineSystem gives', async (t) => {
   const proc = (p: string) => pm.get('Xen_ProcessorSettingData', { InstanceID: `Xen:ProcessorPool/${hostUuid}/${p}` });
-  t.same(['Minimum', 'Maximum', 'Increment'].map((p) => val(proc(p), 'VirtualQuantity')), [1, 16, 1]);
-  t.same(['Minimum', 'Maximum', 'Increment'].map((p) => val(proc(p), 'Weight')), [1, 65535, 1]);
+  t.same(['Default', 'Minimum', 'Maximum', 'Increment'].map((p) => val(proc(p), 'VirtualQuantity')), [1, 1, 16, 1]);
+  t.same(['Default', 'Minimum', 'Maximum', 'Increment'].map((p) => val(proc(p), 'Weight')), [256, 1, 65535, 1]);
   t.equal(val(proc('Maximum'), 'PoolID'), `ProcessorPool/${hostUuid}`);
   t.equal(val(proc('Maximum'), 'AllocationUnits'), 'count');
   const mem = (p: string) => pm.get('Xen_MemorySettingData', { InstanceID: `Xen:MemoryPool/${hostUuid}/${p}` });
-  t.same([val(mem('Maximum'), 'VirtualQuantity'), val(mem('Increment'), 'VirtualQuantity')], [131072, 1]);
+  t.same([val(mem('Default'), 'VirtualQuantity'), val(mem('Maximum'), 'VirtualQuantity'), val(mem('Increment'), 'VirtualQuantity')], [1024, 131072, 1]);
   t.throws(() => mem('Minimum'), NOT_FOUND, 'XenAPI sets no lower bound on memory');
-  t.throws(() => pm.get('Xen_ProcessorSettingData', { InstanceID: `Xen:ProcessorPool/${hostUuid}/Default` }), NOT_FOUND);
+  t.throws(() => pm.get('Xen_ProcessorSettingData', { InstanceID: `Xen:ProcessorPool/${hostUuid}/Average` }), NOT_FOUND);
   t.throws(() => pm.get('Xen_ProcessorSettingData', { InstanceID: `Xen:MemoryPool/${hostUuid}/Maximum` }), NOT_FOUND, 'memory point in the processor class');
   const caps = pathOf('Xen_AllocationCapabilities', { InstanceID: `Xen:ProcessorPool/${hostUuid}/Capabilities` });
   const links = pm.references(caps, { resultClass: 'CIM_SettingsDefineCapabilities' });
   const ranges = links.map((l) => [String((l.get('PartComponent') as unknown as { keys: { value: unknown }[] }).keys[0]!.value).split('/').pop(), val(l, 'ValueRole'), val(l, 'ValueRange')]).sort();
-  t.same(ranges, [['Increment', 3, 3], ['Maximum', 3, 2], ['Minimum', 3, 1]]);
+  t.same(ranges, [['Default', 0, 0], ['Increment', 3, 3], ['Maximum', 3, 2], ['Minimum', 3, 1]], 'the default is a Default point, the rest Supported ranges');
   const memLinks = pm.associators(pathOf('Xen_AllocationCapabilities', { InstanceID: `Xen:MemoryPool/${hostUuid}/Capabilities` }), { assocClass: 'CIM_SettingsDefineCapabilities' });
-  t.same(memLinks.map((l) => val(l, 'InstanceID')).sort(), [`Xen:MemoryPool/${hostUuid}/Increment`, `Xen:MemoryPool/${hostUuid}/Maximum`]);
+  t.same(memLinks.map((l) => val(l, 'InstanceID')).sort(), [`Xen:MemoryPool/${hostUuid}/Default`, `Xen:MemoryPool/${hostUuid}/Increment`, `Xen:MemoryPool/${hostUuid}/Maximum`]);
 });
 
 t.test('a halted VM\'s settings name the pool of its affinity host, else the master', async (t) => {
