@@ -14,7 +14,7 @@ interface Requested {
 const LEADS_TO: Readonly<Record<number, string>> = { 2: 'Running', 3: 'Halted', 4: 'Halted', 6: 'Suspended', 9: 'Paused', 10: 'Running', 11: 'Running' };
 
 // Kept beside the model it describes (one gateway, one model), not in the XenAPI records.
-const byModel = new WeakMap<XenModel, Map<string, Requested>>();
+const byModel = new WeakMap<XenModel, { readonly table: Map<string, Requested>; pruneAt: number }>();
 
 /**
  * Notes a request about to be sent to xapi (before it, so the VM's next record already shows
@@ -24,12 +24,15 @@ export function noteRequest(model: XenModel, vmUuid: string, state: number): () 
   const powerState = LEADS_TO[state];
   let notes = byModel.get(model);
   if (!notes) {
-    notes = new Map();
+    notes = { table: new Map(), pruneAt: 1024 };
     byModel.set(model, notes);
   }
-  const table = notes;
-  // Notes of VMs destroyed since are dropped now and then, so the table stays as large as the host.
-  if (table.size >= 1024) for (const uuid of [...table.keys()]) if (model.refByUuid('VM', uuid) === undefined) table.delete(uuid);
+  const table = notes.table;
+  // Notes of VMs destroyed since are dropped when the table has doubled, so it stays as large as the host.
+  if (table.size >= notes.pruneAt) {
+    for (const uuid of [...table.keys()]) if (model.refByUuid('VM', uuid) === undefined) table.delete(uuid);
+    notes.pruneAt = Math.max(1024, table.size * 2);
+  }
   const before = table.get(vmUuid);
   if (powerState === undefined) return () => undefined;
   const mine: Requested = { state, powerState };
@@ -43,6 +46,6 @@ export function noteRequest(model: XenModel, vmUuid: string, state: number): () 
 
 /** The RequestedState to show for a VM now in `powerState`; undefined when not known. */
 export function lastRequested(model: XenModel, vmUuid: string, powerState: string): number | undefined {
-  const r = byModel.get(model)?.get(vmUuid);
+  const r = byModel.get(model)?.table.get(vmUuid);
   return r !== undefined && r.powerState === powerState ? r.state : undefined;
 }
