@@ -281,7 +281,10 @@ class Parser {
     const isNull = (o: Operand): boolean => o.kind === 'literal' && o.literal.type === 'null';
     if (isNull(left) || isNull(right)) this.fail('comparisons with NULL are never true; use IS NULL or IS NOT NULL', at);
     if (left.kind === 'literal' && right.kind === 'literal') this.fail('a comparison needs a property on one side', at);
-    if (left.kind === 'property' && right.kind === 'property') this.unsupported('comparisons between two properties', at);
+    if (left.kind === 'property' && right.kind === 'property') {
+      // Named, since a literal form this reader does not know (X'2') reads as a property name.
+      this.unsupported(`comparisons between two properties (${left.name.slice(0, 60)} and ${right.name.slice(0, 60)})`, at);
+    }
   }
 
   private asProperty(o: Operand, what: string): PropertyRef {

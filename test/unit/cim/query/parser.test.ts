@@ -127,6 +127,7 @@ const REJECTED: readonly Rejection[] = [
   { dialect: 'wql', text: 'ASSOCIATORS OF {Xen_ComputerSystem.Name="x"}', message: /not supported: ASSOCIATORS OF queries \(use the association filter dialect\)/, column: 1 },
   { dialect: 'wql', text: 'references of {X.Name="x"} where ResultClass = Y', message: /REFERENCES OF queries/ },
   { dialect: 'wql', text: 'SELECT DISTINCT Name FROM X', message: /not supported: SELECT DISTINCT/, column: 8 },
+  { dialect: 'cql', text: `${W}EnabledState = X'2'`, message: /not supported: comparisons between two properties \(EnabledState and X\)/ },
   { dialect: 'cql', text: 'SELECT FIRST 5 * FROM X', message: /not supported: SELECT FIRST/ },
   { dialect: 'wql', text: 'SELECT COUNT(*) FROM X', message: /not supported: functions \(COUNT\(…\)\)/, column: 8 },
   { dialect: 'wql', text: 'SELECT * FROM X, Y', message: /not supported: several FROM classes \(joins\)/, column: 16 },
