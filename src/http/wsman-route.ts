@@ -42,20 +42,16 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
     const where = opts.httpsWhere?.();
     return new WsmanFault('wsman:AccessDenied', { reason: `Basic authentication over plain HTTP is refused by this service; use HTTPS${where ? ` (${where})` : ''}.` });
   };
+  const sendFault = (reply: FastifyReply, fault: WsmanFault): FastifyReply => {
+    const out = faultOutcome(fault, undefined, 'get');
+    return out.kind === 'reply' ? send(reply, out.status, out.xml, 'utf-8') : reply;
+  };
   // A listener that refuses Basic does not ask for it either: a 401 challenge would invite the
   // password in clear, only to refuse it.
-  const unauthorized = (reply: FastifyReply): FastifyReply => {
-    if (opts.refuseBasic) {
-      const out = faultOutcome(basicRefused(), undefined, 'get');
-      if (out.kind === 'reply') return send(reply, out.status, out.xml, 'utf-8');
-    }
-    return reply.code(401).header('WWW-Authenticate', WWW_AUTHENTICATE).header('Content-Length', '0').send();
-  };
-
-  const sendFault = (reply: FastifyReply, fault: WsmanFault): void => {
-    const out = faultOutcome(fault, undefined, 'get');
-    if (out.kind === 'reply') send(reply, out.status, out.xml, 'utf-8');
-  };
+  const unauthorized = (reply: FastifyReply): FastifyReply =>
+    opts.refuseBasic
+      ? sendFault(reply, basicRefused())
+      : reply.code(401).header('WWW-Authenticate', WWW_AUTHENTICATE).header('Content-Length', '0').send();
 
   /** Stands by the credentials: the request goes on as this principal. */
   const accept = (req: FastifyRequest, principal: Principal, done: () => void): void => {
@@ -72,7 +68,7 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
       principal = await opts.authenticator.authenticate(creds.user, creds.password, req.ip);
     } catch (err) {
       req.log.warn({ err: describe(err) }, 'credentials could not be checked');
-      sendFault(reply, new WsmanFault('wsa:EndpointUnavailable', { detail: 'ResourceOffline', reason: 'The credentials cannot be checked now: the XenAPI back end does not answer.' }));
+      void sendFault(reply, new WsmanFault('wsa:EndpointUnavailable', { detail: 'ResourceOffline', reason: 'The credentials cannot be checked now: the XenAPI back end does not answer.' }));
       return undefined;
     }
     if (!principal) {
@@ -97,7 +93,7 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
     }
     if (opts.refuseBasic) {
       // The password already crossed the network in clear; at least do not use it.
-      return sendFault(reply, basicRefused());
+      return void sendFault(reply, basicRefused());
     }
     const verdict = opts.throttle.check(req.ip);
     if (verdict.kind === 'locked') {

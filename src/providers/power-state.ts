@@ -32,16 +32,17 @@ export type PowerStep = PowerOp | 'none';
 
 /**
  * RequestStateChange (xenapi-cim.md §3): per requested state, the XenAPI operation from each
- * power state (absent: an invalid transition), and the operation that names the change.
+ * power state (absent: an invalid transition), the operation that names the change, and the
+ * power state the VM is in once it is done.
  */
-export const REQUEST_TRANSITIONS: Readonly<Record<number, { readonly from: Readonly<Record<string, PowerStep>>; readonly op: PowerOp }>> = {
-  [RequestedState.Enabled]: { op: 'start', from: { Halted: 'start', Running: 'none', Paused: 'unpause', Suspended: 'resume' } },
-  [RequestedState.Disabled]: { op: 'hard_shutdown', from: { Running: 'hard_shutdown', Paused: 'hard_shutdown', Suspended: 'hard_shutdown', Halted: 'none' } },
-  [RequestedState.ShutDown]: { op: 'clean_shutdown', from: { Running: 'clean_shutdown', Paused: 'hard_shutdown', Suspended: 'hard_shutdown', Halted: 'none' } },
-  [RequestedState.Offline]: { op: 'suspend', from: { Running: 'suspend', Suspended: 'none' } },
-  [RequestedState.Quiesce]: { op: 'pause', from: { Running: 'pause', Paused: 'none' } },
-  [RequestedState.Reboot]: { op: 'clean_reboot', from: { Running: 'clean_reboot' } },
-  [RequestedState.Reset]: { op: 'hard_reboot', from: { Running: 'hard_reboot', Paused: 'hard_reboot' } },
+export const REQUEST_TRANSITIONS: Readonly<Record<number, { readonly from: Readonly<Record<string, PowerStep>>; readonly op: PowerOp; readonly leadsTo: string }>> = {
+  [RequestedState.Enabled]: { op: 'start', leadsTo: 'Running', from: { Halted: 'start', Running: 'none', Paused: 'unpause', Suspended: 'resume' } },
+  [RequestedState.Disabled]: { op: 'hard_shutdown', leadsTo: 'Halted', from: { Running: 'hard_shutdown', Paused: 'hard_shutdown', Suspended: 'hard_shutdown', Halted: 'none' } },
+  [RequestedState.ShutDown]: { op: 'clean_shutdown', leadsTo: 'Halted', from: { Running: 'clean_shutdown', Paused: 'hard_shutdown', Suspended: 'hard_shutdown', Halted: 'none' } },
+  [RequestedState.Offline]: { op: 'suspend', leadsTo: 'Suspended', from: { Running: 'suspend', Suspended: 'none' } },
+  [RequestedState.Quiesce]: { op: 'pause', leadsTo: 'Paused', from: { Running: 'pause', Paused: 'none' } },
+  [RequestedState.Reboot]: { op: 'clean_reboot', leadsTo: 'Running', from: { Running: 'clean_reboot' } },
+  [RequestedState.Reset]: { op: 'hard_reboot', leadsTo: 'Running', from: { Running: 'hard_reboot', Paused: 'hard_reboot' } },
 };
 
 /**

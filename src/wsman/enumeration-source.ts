@@ -4,6 +4,7 @@
 import type { EnumerationCursor } from '../cim/cimom.js';
 import { CimError } from '../cim/errors.js';
 import type { CimInstance } from '../cim/instance.js';
+import { normalizeNamespace } from '../cim/object-path.js';
 import type { OperationContext } from '../cim/operation-context.js';
 import { compileQuery } from '../cim/query/compile.js';
 import { parseQuery } from '../cim/query/parser.js';
@@ -37,7 +38,7 @@ export function openSource(req: EnumerateRequest, ctx: OperationContext, deps: W
       if (!uriClass) throw cannot('A selector filter needs a class ResourceURI.');
       // The namespace is part of an object's path: __cimnamespace in the filter compares with it.
       const nsSelector = filter.selectors.find((x) => x.name.toLowerCase() === NAMESPACE_SELECTOR);
-      const inNamespace = nsSelector === undefined || nsSelector.value.trim().replace(/\\/g, '/').toLowerCase() === resource.namespace.toLowerCase();
+      const inNamespace = nsSelector === undefined || normalizeNamespace(nsSelector.value.trim()) === normalizeNamespace(resource.namespace);
       const byKeys = selectorMatcher(uriClass, filter.selectors.filter((x) => x !== nsSelector));
       const match = (inst: CimInstance): boolean => inNamespace && byKeys(inst);
       return { cursor: cimom.openEnumeration(ctx, { namespace: resource.namespace, className: uriClass.name, polymorphism: req.polymorphism, filter: match }), properties: undefined };

@@ -3,15 +3,13 @@
 // 12 (Not Applicable) before any request, after a restart of the gateway, and once the VM has
 // been moved by other means (xe, XenCenter), since then the last request is no longer known.
 import type { XenModel } from '../../xenapi/model.js';
+import { REQUEST_TRANSITIONS } from '../power-state.js';
 
 interface Requested {
   readonly state: number;
   /** the power_state the request leads to */
   readonly powerState: string;
 }
-
-/** Where each requested state leaves a VM. */
-const LEADS_TO: Readonly<Record<number, string>> = { 2: 'Running', 3: 'Halted', 4: 'Halted', 6: 'Suspended', 9: 'Paused', 10: 'Running', 11: 'Running' };
 
 // Kept beside the model it describes (one gateway, one model), not in the XenAPI records.
 const byModel = new WeakMap<XenModel, { readonly table: Map<string, Requested>; pruneAt: number }>();
@@ -21,7 +19,7 @@ const byModel = new WeakMap<XenModel, { readonly table: Map<string, Requested>; 
  * it); the function returned takes the note back when the request fails.
  */
 export function noteRequest(model: XenModel, vmUuid: string, state: number): () => void {
-  const powerState = LEADS_TO[state];
+  const powerState = REQUEST_TRANSITIONS[state]?.leadsTo;
   let notes = byModel.get(model);
   if (!notes) {
     notes = { table: new Map(), pruneAt: 1024 };

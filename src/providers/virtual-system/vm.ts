@@ -41,7 +41,7 @@ export function vmSpec(model: XenModel, services: ProviderServices) {
         ...powerStateProperties(power),
         RequestedState: lastRequested(model, uuid, power) ?? RequestedState.NotApplicable,
         TimeOfLastStateChange: active && metrics ? timestamp(date(metrics, 'start_time')) : null,
-        AvailableRequestedStates: availableRequestedStates(str(vm, 'power_state'), refs(vm, 'allowed_operations')),
+        AvailableRequestedStates: availableRequestedStates(power, refs(vm, 'allowed_operations')),
         TransitioningToState: RequestedState.NotApplicable,
         NameFormat: 'Other',
         Dedicated: [0],
