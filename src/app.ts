@@ -18,6 +18,7 @@ import { UserCalls } from './xenapi/user-calls.js';
 import { CIMV2, INTEROP } from './providers/instances.js';
 import { DEFAULT_XML_LIMITS } from './soap/xml.js';
 import { EnumerationContexts } from './wsman/enumeration-contexts.js';
+import { DEFAULT_REQUEST_MEMO, RequestMemo } from './wsman/request-memo.js';
 import type { ProductInfo, WsmanDeps } from './wsman/deps.js';
 import { XenApiClient } from './xenapi/client.js';
 import { EventFeed } from './xenapi/event-feed.js';
@@ -114,6 +115,7 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
     contexts,
     product: productInfo(model, securityProfiles(config, options.tls !== undefined)),
     limits: { defaultMaxEnvelopeSize: config.defaultMaxEnvelopeSize, maxElementsCap: config.maxElementsCap, maxOperationTimeoutMs: config.maxOperationTimeoutMs },
+    requestMemo: new RequestMemo({ ...DEFAULT_REQUEST_MEMO, entries: config.requestMemo }),
   };
 
   const principalOf = (session: UserSession, user: string, password: string, remoteAddress: string): Principal => {

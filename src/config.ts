@@ -35,6 +35,8 @@ export interface GatewayConfig {
   readonly maxContexts: number;
   readonly maxContextsPerUser: number;
   readonly maxOperationTimeoutMs: number;
+  /** decoded requests remembered by their text; 0 remembers none */
+  readonly requestMemo: number;
   readonly enumerationTtlMs: number;
   readonly enumerationMaxTtlMs: number;
   readonly loginCacheMs: number;
@@ -80,6 +82,7 @@ export const OPTIONS = {
   'max-contexts': { env: 'WSMAN_MAX_CONTEXTS', default: '10000', help: 'most open enumeration contexts' },
   'max-contexts-per-user': { env: 'WSMAN_MAX_CONTEXTS_PER_USER', default: '1000', help: 'most open enumeration contexts of one user' },
   'max-operation-timeout': { env: 'WSMAN_MAX_OPERATION_TIMEOUT_MS', default: '3600000', help: 'longest OperationTimeout honoured, in ms (longer ones are capped)' },
+  'request-memo': { env: 'WSMAN_REQUEST_MEMO', default: '256', help: 'repeated requests (Identify, Get, Enumerate) remembered decoded, by their text; 0 for none' },
   'enum-ttl': { env: 'WSMAN_ENUM_TTL_MS', default: '600000', help: 'idle lifetime of an enumeration context, in ms' },
   'login-cache': { env: 'WSMAN_LOGIN_CACHE_MS', default: '60000', help: 'how long a checked login is remembered, in ms' },
   'event-timeout': { env: 'XAPI_EVENT_TIMEOUT_S', default: '30', help: 'seconds one event.from call waits for changes' },
@@ -171,6 +174,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Gat
     maxContexts: num('max-contexts', 1),
     maxContextsPerUser: num('max-contexts-per-user', 1),
     maxOperationTimeoutMs: num('max-operation-timeout', 1000, 2_000_000_000),
+    requestMemo: num('request-memo', 0, 100_000),
     enumerationTtlMs: enumTtl,
     enumerationMaxTtlMs: Math.max(enumTtl, 3_600_000),
     loginCacheMs: num('login-cache', 1000),

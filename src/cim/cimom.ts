@@ -47,8 +47,15 @@ export interface EnumerationCursor {
   position: number;
 }
 
+interface LinkPlan {
+  readonly assocClass: string;
+  readonly provider: AssociationProvider;
+  readonly roles: readonly string[];
+}
+
 export class Cimom implements ProviderLookup {
   private readonly byNamespace = new Map<string, Map<string, InstanceProvider>>();
+  private readonly linkPlans = new Map<string, readonly LinkPlan[]>();
 
   /** called after every write so that reads see it (the model catching up with XenAPI) */
   private afterWrite: () => Promise<void> = async () => {};
@@ -194,18 +201,10 @@ export class Cimom implements ProviderLookup {
       }
     };
     if (id !== undefined) {
-      for (const [assocClass, provider] of this.associationProviders(ns)) {
+      for (const { assocClass, provider, roles } of this.linkPlan(ns, inst.path.namespace, inst.className)) {
         if (opts.assocClass !== undefined && !this.schema.isA(assocClass, opts.assocClass)) continue;
-        // The roles this object can play in this association, each followed once.
-        const roles = new Set<string>();
-        for (const pair of provider.ends(assocClass)) {
-          for (const end of pair) {
-            if (!this.schema.isA(inst.className, end.className) || normalizeNamespace(end.namespace) !== normalizeNamespace(inst.path.namespace)) continue;
-            if (opts.role !== undefined && opts.role.toLowerCase() !== end.role.toLowerCase()) continue;
-            roles.add(end.role);
-          }
-        }
         for (const role of roles) {
+          if (opts.role !== undefined && opts.role.toLowerCase() !== role.toLowerCase()) continue;
           for (const link of provider.follow(ctx, assocClass, { role, namespace: inst.path.namespace, className: inst.className }, id)) {
             if (kind === 'references') {
               add(ns, assocClass, provider, link.associationId);
@@ -221,6 +220,30 @@ export class Cimom implements ProviderLookup {
     }
     const segments = [...groups.values()].map(({ className, provider, ids }) => ({ className, provider, ids }));
     return { namespace: ns, className: opts.resultClass ?? opts.assocClass ?? inst.className, segments, filter: undefined, segment: 0, position: 0 };
+  }
+
+  /**
+   * The associations an object of this class can be found in, served in `namespace`, with the
+   * roles it can play in each (each followed once). Schema and registrations only: worked out
+   * once per class instead of on every associators or references request.
+   */
+  private linkPlan(namespace: string, objectNamespace: string, className: string): readonly LinkPlan[] {
+    const key = `${normalizeNamespace(namespace)}|${normalizeNamespace(objectNamespace)}|${className.toLowerCase()}`;
+    const known = this.linkPlans.get(key);
+    if (known) return known;
+    const plans: LinkPlan[] = [];
+    for (const [assocClass, provider] of this.associationProviders(namespace)) {
+      const roles = new Set<string>();
+      for (const pair of provider.ends(assocClass)) {
+        for (const end of pair) {
+          if (this.schema.isA(className, end.className) && normalizeNamespace(end.namespace) === normalizeNamespace(objectNamespace)) roles.add(end.role);
+        }
+      }
+      if (roles.size > 0) plans.push({ assocClass, provider, roles: [...roles] });
+    }
+    // Keys are namespaces and classes that exist (the object was found), so the table stays small.
+    this.linkPlans.set(key, plans);
+    return plans;
   }
 
   private *associationProviders(namespace: string): Generator<[string, AssociationProvider]> {

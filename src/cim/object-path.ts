@@ -37,7 +37,16 @@ function keyText(v: CimKeyValue): string {
   return JSON.stringify(String(v));
 }
 
+// Called several times per request with the same few spellings; requests may bring others, so
+// only the first NORMALIZED_MAX short spellings seen are remembered.
+const normalized = new Map<string, string>();
+const NORMALIZED_MAX = 256;
+
 /** root\cimv2, /root/cimv2 and ROOT/CIMV2 name the same namespace. */
 export function normalizeNamespace(ns: string): string {
-  return ns.replace(/\\/g, '/').replace(/^\/+|\/+$/g, '').toLowerCase();
+  const known = normalized.get(ns);
+  if (known !== undefined) return known;
+  const out = ns.replace(/\\/g, '/').replace(/^\/+|\/+$/g, '').toLowerCase();
+  if (normalized.size < NORMALIZED_MAX && ns.length <= 128) normalized.set(ns, out);
+  return out;
 }

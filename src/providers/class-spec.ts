@@ -45,18 +45,25 @@ interface Entry {
   readonly spec: ClassSpec<object>;
   readonly ids: () => readonly string[];
   readonly memo: RecordMemo<CimInstance>;
+  /**
+   * The instances already asked for at one model generation. While nothing in the model
+   * changes, an instance is found by its id alone, without looking at its records again: an
+   * enumeration or query over thousands of VMs then costs one lookup per VM, not a dozen.
+   */
+  current: { readonly generation: number; readonly byId: Map<string, CimInstance> };
 }
 
 export class SpecProvider implements InstanceProvider {
   readonly registrations: readonly ClassRegistration[];
   private readonly entries = new Map<string, Entry>();
 
-  constructor(readonly name: string, model: XenModel, specs: readonly ClassSpec<object>[]) {
+  constructor(readonly name: string, private readonly model: XenModel, specs: readonly ClassSpec<object>[]) {
     for (const spec of specs) {
       this.entries.set(spec.className.toLowerCase(), {
         spec,
         ids: perGeneration(model, spec.dependsOn, () => [...spec.ids()]),
         memo: new RecordMemo<CimInstance>(),
+        current: { generation: -1, byId: new Map() },
       });
     }
     this.registrations = specs.map((s) => ({ namespace: s.namespace, className: s.className }));
@@ -68,10 +75,17 @@ export class SpecProvider implements InstanceProvider {
 
   instanceById(_ctx: unknown, className: string, id: string): CimInstance | undefined {
     const e = this.entry(className);
-    const source = e?.spec.source(id);
-    if (!e || source === undefined) return undefined;
+    if (!e) return undefined;
+    const generation = this.model.generation;
+    if (e.current.generation !== generation) e.current = { generation, byId: new Map() };
+    const known = e.current.byId.get(id);
+    if (known) return known;
+    const source = e.spec.source(id);
+    if (source === undefined) return undefined;
     const deps = e.spec.extraDeps?.(source) ?? [];
-    return e.memo.get(source, id, deps, () => makeInstance(e.spec.namespace, e.spec.className, e.spec.keys(id, source), e.spec.properties(id, source)));
+    const inst = e.memo.get(source, id, deps, () => makeInstance(e.spec.namespace, e.spec.className, e.spec.keys(id, source), e.spec.properties(id, source)));
+    e.current.byId.set(id, inst);
+    return inst;
   }
 
   idOf(_ctx: unknown, className: string, keys: readonly KeyBinding[]): string | undefined {

@@ -1,6 +1,7 @@
 // What the WS-Man handlers need from the rest of the gateway, injected by app.ts.
 import type { Cimom } from '../cim/cimom.js';
 import type { EnumerationContexts } from './enumeration-contexts.js';
+import type { RequestMemo } from './request-memo.js';
 
 export interface ProductInfo {
   readonly vendor: string;
@@ -27,6 +28,8 @@ export interface WsmanDeps {
   readonly contexts: EnumerationContexts;
   readonly product: ProductInfo;
   readonly limits: WsmanLimits;
+  /** decoded requests remembered by their text (polling managers repeat theirs); none without it */
+  readonly requestMemo?: RequestMemo;
 }
 
 /** Per-request facts from the transport that shape the response. */

@@ -43,8 +43,11 @@ export async function dispatchWsman(input: DispatchInput, deps: WsmanDeps): Prom
   let env: Envelope | undefined;
   let req: WsmanRequest;
   try {
-    env = decodeEnvelope(input.xml, input.xmlLimits);
-    req = decodeRequest(env, { maxElementsCap: deps.limits.maxElementsCap });
+    const decode = (xml: string, limits: XmlLimits): { env: Envelope; request: WsmanRequest } => {
+      env = decodeEnvelope(xml, limits);
+      return { env, request: decodeRequest(env, { maxElementsCap: deps.limits.maxElementsCap }) };
+    };
+    req = deps.requestMemo ? deps.requestMemo.decode(input.xml, input.xmlLimits, decode).request : decode(input.xml, input.xmlLimits).request;
   } catch (err) {
     // Nothing is served before authentication, not even the details of a fault.
     if (!input.principal) return { kind: 'unauthenticated' };

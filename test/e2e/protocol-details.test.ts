@@ -59,6 +59,27 @@ t.test('mustUnderstand as clients mark it', async (t) => {
   await release(ctxOf(small));
 });
 
+t.test('a request repeated with new MessageIDs is answered as each one asks (decoded requests are remembered)', async (t) => {
+  // A poller's repeats differ only in the MessageID; each answer relates to its own request.
+  const getVm = (messageId: string): string => envelope({ action: ACTIONS.get, resourceUri: XEN_CS_URI, selectors: { Name: vm, CreationClassName: 'Xen_ComputerSystem' }, messageId });
+  const ids = ['uuid:10000000-0000-0000-0000-000000000001', 'uuid:10000000-0000-0000-0000-000000000002', 'uuid:1&#x30;', 'urn:x-poller:42'];
+  const answers: string[] = [];
+  for (const id of ids) {
+    const r = await post(stack.endpoint, getVm(id), ROOT);
+    t.equal(r.status, 200);
+    t.equal(findOne(r.xml, NS.WSA, 'RelatesTo')?.text, id.replace('&#x30;', '0'), `RelatesTo ${id}`);
+    const instance = bodyOf(r);
+    answers.push(instance ? `${prop(instance, 'Name')}/${prop(instance, 'EnabledState')}` : '');
+  }
+  t.same(new Set(answers), new Set([answers[0]]), 'the same instance every time');
+  t.equal(answers[0]?.startsWith(`${vm}/`), true);
+  // The same text for another VM is another request.
+  const other = envelope({ action: ACTIONS.get, resourceUri: XEN_CS_URI, selectors: { Name: 'no-such-vm', CreationClassName: 'Xen_ComputerSystem' }, messageId: ids[0] });
+  t.equal(faultOf(await post(stack.endpoint, other, ROOT))?.subcode, 'wsa:DestinationUnreachable');
+  // Unauthenticated repeats of a Get stay refused, remembered or not.
+  for (let i = 0; i < 2; i++) t.equal((await post(stack.endpoint, getVm(ids[1]!), undefined)).status, 401);
+});
+
 t.test('Locale and DataLocale', async (t) => {
   const ok = await enumerate('<wsman:Locale xml:lang="de-DE" s:mustUnderstand="false"/>');
   t.equal(ok.status, 200, 'a hint we cannot follow is no fault');
