@@ -2,6 +2,7 @@
 // encoding (DSP0226 R13.1-5: wsmancli parses the reply as UTF-16 when it sent UTF-16).
 import { WsmanFault } from '../soap/faults.js';
 import { XML_DECLARATION } from '../soap/encode-envelope.js';
+import { joinXml, type XmlText } from '../soap/xml-writer.js';
 
 export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be';
 
@@ -100,10 +101,44 @@ function encodingOf(charset: string | undefined): Encoding {
 }
 
 /** The reply in the request's encoding, with a BOM for UTF-16, and its Content-Type. */
-export function encodeReply(xml: string, encoding: Encoding): { body: string | Buffer; contentType: string } {
-  // A string is written to the socket as UTF-8 without an intermediate Buffer.
-  if (encoding === 'utf-8') return { body: `${XML_DECLARATION['utf-8']}${xml}`, contentType: 'application/soap+xml;charset=UTF-8' };
-  const le = Buffer.from(`${XML_DECLARATION['utf-16']}${xml}`, 'utf16le');
+export function encodeReply(xml: XmlText, encoding: Encoding): { body: string | Buffer; contentType: string } {
+  if (encoding === 'utf-8') {
+    // A string is written to the socket as UTF-8 without an intermediate Buffer; pieces are
+    // written once, straight into the reply's bytes.
+    return { body: typeof xml === 'string' ? `${XML_DECLARATION['utf-8']}${xml}` : utf8Bytes(XML_DECLARATION['utf-8'], xml), contentType: 'application/soap+xml;charset=UTF-8' };
+  }
+  const le = Buffer.from(`${XML_DECLARATION['utf-16']}${joinXml(xml)}`, 'utf16le');
   if (encoding === 'utf-16be') le.swap16();
   return { body: le, contentType: 'application/soap+xml;charset=UTF-16' };
+}
+
+/**
+ * The pieces' UTF-8 bytes, written once into one buffer. Sized first by their length in UTF-16
+ * units (exact for ASCII, the usual case), and grown when a piece turns out to need more: a
+ * write that ends within 4 bytes of the end may have stopped short, and only then is the
+ * piece measured.
+ */
+export function utf8Bytes(head: string, pieces: readonly string[]): Buffer {
+  let size = head.length;
+  for (const p of pieces) size += p.length;
+  let out = Buffer.allocUnsafe(size);
+  let at = 0;
+  const put = (p: string): void => {
+    const written = out.write(p, at);
+    if (out.length - (at + written) < 4) {
+      const needed = Buffer.byteLength(p);
+      if (written < needed) {
+        const grown = Buffer.allocUnsafe(Math.max(out.length * 2, at + needed + (size - at)));
+        out.copy(grown, 0, 0, at);
+        out = grown;
+        out.write(p, at);
+      }
+      at += needed;
+      return;
+    }
+    at += written;
+  };
+  put(head);
+  for (const p of pieces) put(p);
+  return out.subarray(0, at);
 }

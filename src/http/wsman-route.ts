@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../cim/operation-context.js';
 import { WsmanFault } from '../soap/faults.js';
 import type { XmlLimits } from '../soap/xml.js';
+import type { XmlText } from '../soap/xml-writer.js';
 import type { WsmanDeps } from '../wsman/deps.js';
 import { anonymousIdentify, dispatchWsman, faultOutcome } from '../wsman/dispatch.js';
 import { parseBasic, WWW_AUTHENTICATE, type Authenticator, type BasicCredentials } from './auth.js';
@@ -164,7 +165,7 @@ export function registerAnonymousIdentify(app: FastifyInstance, deps: WsmanDeps)
   app.post('/wsman-anon/identify', answer);
 }
 
-function send(reply: FastifyReply, status: number, xml: string, encoding: Encoding): FastifyReply {
+function send(reply: FastifyReply, status: number, xml: XmlText, encoding: Encoding): FastifyReply {
   const { body, contentType } = encodeReply(xml, encoding);
   return reply.code(status).header('Content-Type', contentType).send(body);
 }

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { NS, PREFIX, WSA_ANONYMOUS } from './namespaces.js';
-import { escapeAttr, escapeText, xmlSafe } from './xml-writer.js';
+import { escapeAttr, escapeText, joinXml, xmlSafe, type XmlText } from './xml-writer.js';
 
 export type { XMLBuilder };
 
@@ -25,8 +25,8 @@ export interface EnvelopeParts extends ReplyAddressing {
   readonly bareHeader?: boolean;
   /** header blocks as XML text, after the addressing headers (instead of `headers`) */
   readonly headerXml?: string;
-  /** the Body's content as XML text (instead of `body`) */
-  readonly bodyXml?: string;
+  /** the Body's content as XML text (instead of `body`); in pieces for large answers */
+  readonly bodyXml?: XmlText;
 }
 
 /** `<name>content</name>`, or `<name/>` when empty; content is XML text, already escaped. */
@@ -47,6 +47,11 @@ export function newMessageId(): string {
 }
 
 export function encodeEnvelope(parts: EnvelopeParts): string {
+  return joinXml(encodeEnvelopeText(parts));
+}
+
+/** The envelope, in pieces when its body was given in pieces. */
+export function encodeEnvelopeText(parts: EnvelopeParts): XmlText {
   if (parts.headers === undefined && parts.body === undefined) return writeEnvelope(parts);
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
   const env = doc.ele(NS.S, 's:Envelope');
@@ -66,7 +71,7 @@ export function encodeEnvelope(parts: EnvelopeParts): string {
 }
 
 /** The envelope by concatenation: the same document the xmlbuilder2 path writes. */
-function writeEnvelope(parts: EnvelopeParts): string {
+function writeEnvelope(parts: EnvelopeParts): XmlText {
   let header = '';
   if (!parts.bareHeader) {
     header = `<wsa:To>${WSA_ANONYMOUS}</wsa:To>${el('wsa:Action', escapeText(parts.action))}<wsa:MessageID>${newMessageId()}</wsa:MessageID>` +
@@ -74,5 +79,7 @@ function writeEnvelope(parts: EnvelopeParts): string {
       (parts.relatesTo ? el('wsa:RelatesTo', escapeText(parts.relatesTo)) : '') +
       (parts.headerXml ?? '');
   }
-  return `${ENVELOPE_OPEN}${el('s:Header', header)}${el('s:Body', parts.bodyXml ?? '')}</s:Envelope>`;
+  const body = parts.bodyXml ?? '';
+  if (typeof body === 'string') return `${ENVELOPE_OPEN}${el('s:Header', header)}${el('s:Body', body)}</s:Envelope>`;
+  return [`${ENVELOPE_OPEN}${el('s:Header', header)}<s:Body>`, ...body, '</s:Body></s:Envelope>'];
 }

@@ -1,6 +1,17 @@
 // Escaping for XML written as strings (instance fragments are cached as strings and
 // spliced into envelopes built with xmlbuilder2).
 
+/**
+ * XML text, whole or as its pieces in order. A large answer (a batch of instances) stays in
+ * pieces until it is written into the reply's bytes: joined, it would be one large string
+ * copied again to be measured and encoded, and (past ~128 KB) an object for the old generation.
+ */
+export type XmlText = string | readonly string[];
+
+export function joinXml(xml: XmlText): string {
+  return typeof xml === 'string' ? xml : xml.join('');
+}
+
 const TEXT_ESCAPES = /[&<>\r]/g;
 const ATTR_ESCAPES = /[&<>"\r\n\t]/g;
 const ESC: Readonly<Record<string, string>> = {

@@ -10,13 +10,26 @@ import type { EnumerationMode } from './request.js';
 import type { Headers } from '../soap/headers.js';
 import type { Polymorphism } from '../cim/cimom.js';
 
+// An item's size in UTF-8, kept with the instance it was measured for: the item text of an
+// unchanged instance is the same cached string, so it is measured once, not on every Pull.
+const measured = new WeakMap<CimInstance, { readonly item: string; readonly bytes: number }>();
+
+function utf8Size(inst: CimInstance, item: string): number {
+  const known = measured.get(inst);
+  if (known !== undefined && known.item === item) return known.bytes;
+  const bytes = Buffer.byteLength(item);
+  measured.set(inst, { item, bytes });
+  return bytes;
+}
+
 /** Room kept for the envelope around the items: addressing headers, context, end marker. */
 const ENVELOPE_OVERHEAD = 2048;
 /** DSP0226 R6.2-4: below this a client's MaxEnvelopeSize is refused. */
 export const MIN_ENVELOPE_SIZE = 8192;
 
 export interface Batch {
-  readonly xml: string;
+  /** the items' XML, one piece per item (joined only as they are written into the reply) */
+  readonly items: readonly string[];
   readonly count: number;
   readonly done: boolean;
 }
@@ -47,7 +60,7 @@ export function fillBatch(
   },
 ): Batch {
   const { cimom } = deps;
-  let xml = '';
+  const items: string[] = [];
   let bytes = 0;
   let count = 0;
   let chars = 0;
@@ -61,7 +74,8 @@ export function fillBatch(
     const inst = cimom.next(ctx, cursor);
     if (!inst) break;
     const item = encodeItem(cimom, inst, cursor, options);
-    const size = Buffer.byteLength(item) * options.transport.bytesPerChar;
+    // UTF-16 takes two bytes per UTF-16 unit (the string's length), not per UTF-8 byte.
+    const size = options.transport.bytesPerChar === 2 ? item.length * 2 : utf8Size(inst, item);
     if (bytes + size > options.budget || (options.maxCharacters !== undefined && chars + item.length > options.maxCharacters)) {
       cursor.segment = mark.segment;
       cursor.position = mark.position;
@@ -70,12 +84,12 @@ export function fillBatch(
       }
       break;
     }
-    xml += item;
+    items.push(item);
     bytes += size;
     chars += item.length;
     count++;
   }
-  return { xml, count, done: cimom.isDone(cursor) };
+  return { items, count, done: cimom.isDone(cursor) };
 }
 
 function encodeItem(cimom: Cimom, inst: CimInstance, cursor: EnumerationCursor, o: { mode: EnumerationMode; polymorphism: Polymorphism; properties: readonly string[] | undefined }): string {

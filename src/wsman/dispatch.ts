@@ -4,11 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { CimError } from '../cim/errors.js';
 import type { OperationContext, Principal } from '../cim/operation-context.js';
 import { decodeEnvelope, type Envelope } from '../soap/decode-envelope.js';
-import { encodeEnvelope, XML_DECLARATION } from '../soap/encode-envelope.js';
+import { encodeEnvelope, encodeEnvelopeText, XML_DECLARATION } from '../soap/encode-envelope.js';
 import { encodeFault } from '../soap/encode-fault.js';
 import { messageIdOf } from '../soap/headers.js';
 import { WsmanFault } from '../soap/faults.js';
 import type { XmlLimits } from '../soap/xml.js';
+import { joinXml, type XmlText } from '../soap/xml-writer.js';
 import { envelopeBudget } from './batch.js';
 import { cimToFault, type OperationKind } from './cim-to-fault.js';
 import { decodeRequest } from './decode-request.js';
@@ -25,7 +26,7 @@ import type { WsmanRequest } from './request.js';
 import type { WsmanResponse } from './response.js';
 
 export type WsmanOutcome =
-  | { readonly kind: 'reply'; readonly xml: string; readonly status: number; readonly fault?: WsmanFault; readonly cause?: unknown }
+  | { readonly kind: 'reply'; readonly xml: XmlText; readonly status: number; readonly fault?: WsmanFault; readonly cause?: unknown }
   /** the request needs credentials it did not bring (anything but Identify) */
   | { readonly kind: 'unauthenticated' };
 
@@ -79,7 +80,7 @@ export async function dispatchWsman(input: DispatchInput, deps: WsmanDeps): Prom
     const out = reply(timeout === undefined ? await work : await withDeadline(work, timeout), req.messageId);
     // Enumerate and Pull fill their batches to the limit; any other answer is checked whole.
     if (req.kind !== 'enumerate' && req.kind !== 'pull' && req.headers.maxEnvelopeSize !== undefined) {
-      const xml = out.kind === 'reply' ? out.xml : '';
+      const xml = out.kind === 'reply' ? joinXml(out.xml) : '';
       // The XML declaration (and UTF-16's byte order mark) before the envelope count too.
       const bytes = input.transport.bytesPerChar === 2
         ? (XML_DECLARATION['utf-16'].length + xml.length) * 2
@@ -114,7 +115,7 @@ export function anonymousIdentify(deps: WsmanDeps): string {
 }
 
 function reply(res: WsmanResponse, relatesTo: string | undefined): WsmanOutcome {
-  return { kind: 'reply', status: 200, xml: encodeEnvelope({ ...res, relatesTo }) };
+  return { kind: 'reply', status: 200, xml: encodeEnvelopeText({ ...res, relatesTo }) };
 }
 
 export function faultOutcome(err: unknown, relatesTo: string | undefined, op: OperationKind): WsmanOutcome {

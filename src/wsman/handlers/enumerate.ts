@@ -23,11 +23,13 @@ export function handleEnumerate(req: EnumerateRequest, ctx: OperationContext, de
   // WS-Enumeration §3.1: when the client asked for a lifetime, say which one was granted.
   const expires = context && req.expiresMs !== undefined ? el('wsen:Expires', new Date(context.expiresAt).toISOString()) : '';
   // DSP0226 R8.2.3-5: when the optimized response ends the sequence the context is present but empty.
-  const items = batch ? el('wsman:Items', batch.xml) + (finished ? el('wsman:EndOfSequence') : '') : '';
+  const head = `<wsen:EnumerateResponse>${expires}${el('wsen:EnumerationContext', escapeText(context?.id ?? ''))}`;
   return {
     action: `${ACTION.ENUMERATE}Response`,
     headerXml: estimateHeader(estimate),
-    bodyXml: el('wsen:EnumerateResponse', expires + el('wsen:EnumerationContext', escapeText(context?.id ?? '')) + items),
+    bodyXml: batch
+      ? [`${head}${batch.count > 0 ? '<wsman:Items>' : ''}`, ...batch.items, `${batch.count > 0 ? '</wsman:Items>' : '<wsman:Items/>'}${finished ? el('wsman:EndOfSequence') : ''}</wsen:EnumerateResponse>`]
+      : `${head}</wsen:EnumerateResponse>`,
   };
 }
 

@@ -35,9 +35,10 @@ export function handlePull(req: PullRequest, ctx: OperationContext, deps: WsmanD
   return {
     action: `${ACTION.PULL}Response`,
     headerXml: estimateHeader(estimate),
-    bodyXml: el('wsen:PullResponse',
-      (done ? '' : el('wsen:EnumerationContext', escapeText(ectx.id))) +
-      (batch.count > 0 ? el('wsen:Items', batch.xml) : '') +
-      (done ? el('wsen:EndOfSequence') : '')),
+    bodyXml: [
+      `<wsen:PullResponse>${done ? '' : el('wsen:EnumerationContext', escapeText(ectx.id))}${batch.count > 0 ? '<wsen:Items>' : ''}`,
+      ...batch.items,
+      `${batch.count > 0 ? '</wsen:Items>' : ''}${done ? el('wsen:EndOfSequence') : ''}</wsen:PullResponse>`,
+    ],
   };
 }
