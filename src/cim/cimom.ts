@@ -246,11 +246,15 @@ export class Cimom implements ProviderLookup {
     return plans;
   }
 
+  /** Each association class served in the namespace, once, with its provider. */
   private *associationProviders(namespace: string): Generator<[string, AssociationProvider]> {
     const table = this.byNamespace.get(normalizeNamespace(namespace));
     if (!table) return;
+    // The table holds a provider once per class it serves: visit each provider once.
+    const visited = new Set<InstanceProvider>();
     for (const [, provider] of table) {
-      if (!isAssociationProvider(provider)) continue;
+      if (!isAssociationProvider(provider) || visited.has(provider)) continue;
+      visited.add(provider);
       for (const r of provider.registrations) {
         if (normalizeNamespace(r.namespace) === normalizeNamespace(namespace)) yield [r.className, provider];
       }

@@ -44,6 +44,7 @@ export class AssociationTableProvider implements AssociationProvider {
   readonly registrations: readonly ClassRegistration[];
   private readonly specs = new Map<string, { spec: AssociationSpec; index: (() => RowIndex)[]; ids: () => readonly string[] }>();
   private lookup: ProviderLookup | undefined;
+  private readonly sides = new Map<string, readonly { r: number; side: 0 | 1; other: AssociationEnd }[]>();
 
   constructor(readonly name: string, model: XenModel, specs: readonly AssociationSpec[]) {
     for (const spec of specs) {
@@ -97,17 +98,31 @@ export class AssociationTableProvider implements AssociationProvider {
     const entry = this.specs.get(className.toLowerCase());
     if (!entry) return [];
     const out: AssociationLink[] = [];
-    for (const [r, row] of entry.spec.rows.entries()) {
-      for (const side of [0, 1] as const) {
-        const end = row.ends[side];
-        if (!sameEnd(end, from)) continue;
-        const ix = entry.index[r]!();
-        const others = (side === 0 ? ix.fromA : ix.fromB).get(id) ?? [];
-        const other = row.ends[side === 0 ? 1 : 0];
-        for (const o of others) out.push({ associationId: side === 0 ? [r, id, o].join(SEP) : [r, o, id].join(SEP), other, otherId: o });
-      }
+    for (const { r, side, other } of this.sidesOf(className, entry.spec, from)) {
+      const ix = entry.index[r]!();
+      const others = (side === 0 ? ix.fromA : ix.fromB).get(id);
+      if (others === undefined) continue;
+      for (const o of others) out.push({ associationId: side === 0 ? [r, id, o].join(SEP) : [r, o, id].join(SEP), other, otherId: o });
     }
     return out;
+  }
+
+  /**
+   * The rows and sides where `from` stands in an association, worked out once: ends come from
+   * the schema and the providers (roles, classes, namespaces), so there are few distinct ones.
+   */
+  private sidesOf(className: string, spec: AssociationSpec, from: AssociationEnd): readonly { r: number; side: 0 | 1; other: AssociationEnd }[] {
+    const key = `${className}\0${from.role}\0${from.className}\0${from.namespace}`;
+    const known = this.sides.get(key);
+    if (known !== undefined) return known;
+    const sides: { r: number; side: 0 | 1; other: AssociationEnd }[] = [];
+    for (const [r, row] of spec.rows.entries()) {
+      for (const side of [0, 1] as const) {
+        if (sameEnd(row.ends[side], from)) sides.push({ r, side, other: row.ends[side === 0 ? 1 : 0] });
+      }
+    }
+    this.sides.set(key, sides);
+    return sides;
   }
 
   private pathOf(ctx: OperationContext, end: AssociationEnd, id: string): ObjectPathLike | undefined {

@@ -10,7 +10,6 @@
 // cut is used only when it is plain text (no markup, entity, space or character XML 1.0
 // refuses), which every XML reader takes as it stands. 'MessageID' cannot overlap itself, so
 // two texts with the same key are cut at the same place and differ only in that value.
-import { LRUCache } from 'lru-cache';
 import type { Envelope } from '../soap/decode-envelope.js';
 import type { XmlLimits } from '../soap/xml.js';
 import type { WsmanRequest } from './request.js';
@@ -38,11 +37,46 @@ interface Entry {
 
 export type Decode = (xml: string, limits: XmlLimits) => { env: Envelope; request: WsmanRequest };
 
+/**
+ * At most `entries` keys, in two generations: a key found in the older one moves to the newer,
+ * and when the newer is full the older is dropped whole. Cheaper per request than a strict LRU
+ * (two Map lookups at most, no list to keep in order), and what is dropped goes in one piece.
+ */
+class TwoGenerations<V> {
+  private young = new Map<string, V>();
+  private old = new Map<string, V>();
+
+  constructor(private readonly half: number) {}
+
+  get(key: string): V | undefined {
+    const hit = this.young.get(key);
+    if (hit !== undefined) return hit;
+    const aged = this.old.get(key);
+    if (aged !== undefined) {
+      this.old.delete(key);
+      this.set(key, aged);
+    }
+    return aged;
+  }
+
+  set(key: string, value: V): void {
+    if (this.young.size >= this.half) {
+      this.old = this.young;
+      this.young = new Map();
+    }
+    this.young.set(key, value);
+  }
+
+  get size(): number {
+    return this.young.size + this.old.size;
+  }
+}
+
 export class RequestMemo {
-  private readonly cache: LRUCache<string, Entry> | undefined;
+  private readonly cache: TwoGenerations<Entry> | undefined;
 
   constructor(private readonly options: RequestMemoOptions = DEFAULT_REQUEST_MEMO) {
-    this.cache = options.entries > 0 ? new LRUCache<string, Entry>({ max: options.entries }) : undefined;
+    this.cache = options.entries > 0 ? new TwoGenerations<Entry>(Math.max(1, Math.ceil(options.entries / 2))) : undefined;
   }
 
   /** The request a text decodes to: remembered, or decoded (and remembered when it may be). */
