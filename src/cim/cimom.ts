@@ -18,6 +18,8 @@ export interface EnumerateOptions {
   readonly polymorphism: Polymorphism;
   /** only instances for which this holds (a compiled query or selector filter) */
   readonly filter?: (inst: CimInstance) => boolean;
+  /** a string property every instance the filter lets through equals (ignoring case): providers that can look it up give only those */
+  readonly lookup?: { readonly property: string; readonly value: string };
 }
 
 export interface AssociatorsOptions {
@@ -99,7 +101,8 @@ export class Cimom implements ProviderLookup {
     const cls = this.resolveClass(opts.namespace, opts.className);
     const segments: Segment[] = [];
     for (const { className, provider } of this.providersFor(opts.namespace, cls.name, opts.polymorphism !== 'None')) {
-      segments.push({ className, provider, ids: provider.instanceIds(ctx, className) });
+      const found = opts.lookup ? provider.idsWhere?.(ctx, className, opts.lookup.property, opts.lookup.value) : undefined;
+      segments.push({ className, provider, ids: found ?? provider.instanceIds(ctx, className) });
     }
     return { namespace: opts.namespace, className: cls.name, segments, filter: opts.filter, segment: 0, position: 0 };
   }

@@ -30,6 +30,12 @@ export interface InstanceProvider {
   instanceIds(ctx: OperationContext, className: string): readonly string[];
   /** The instance with this id, or undefined when it has gone since the ids were taken. */
   instanceById(ctx: OperationContext, className: string, id: string): CimInstance | undefined;
+  /**
+   * Ids of the instances whose string property equals `value` ignoring case (a superset is
+   * fine: the caller still tests each instance), in the order of instanceIds; undefined when
+   * the provider cannot tell without reading every instance.
+   */
+  idsWhere?(ctx: OperationContext, className: string, property: string, value: string): readonly string[] | undefined;
   /** The id named by these key bindings (all keys or a subset), or undefined when none matches. */
   idOf(ctx: OperationContext, className: string, keys: readonly KeyBinding[]): string | undefined;
   /**

@@ -51,6 +51,8 @@ interface Entry {
    * enumeration or query over thousands of VMs then costs one lookup per VM, not a dozen.
    */
   current: { readonly generation: number; readonly byId: Map<string, CimInstance> };
+  /** ids by the lower-cased value of a string property, per property asked for, at one model generation */
+  lookups: { readonly generation: number; readonly byProperty: Map<string, ReadonlyMap<string, readonly string[]>> };
 }
 
 export class SpecProvider implements InstanceProvider {
@@ -64,6 +66,7 @@ export class SpecProvider implements InstanceProvider {
         ids: perGeneration(model, spec.dependsOn, () => [...spec.ids()]),
         memo: new RecordMemo<CimInstance>(),
         current: { generation: -1, byId: new Map() },
+        lookups: { generation: -1, byProperty: new Map() },
       });
     }
     this.registrations = specs.map((s) => ({ namespace: s.namespace, className: s.className }));
@@ -86,6 +89,33 @@ export class SpecProvider implements InstanceProvider {
     const inst = e.memo.get(source, id, deps, () => makeInstance(e.spec.namespace, e.spec.className, e.spec.keys(id, source), e.spec.properties(id, source)));
     e.current.byId.set(id, inst);
     return inst;
+  }
+
+  /**
+   * Built on the first query of a generation that asks (one pass over the instances, the cost
+   * of one scanning query); later queries on that property until the model changes look up.
+   */
+  idsWhere(ctx: unknown, className: string, property: string, value: string): readonly string[] | undefined {
+    const e = this.entry(className);
+    if (!e) return undefined;
+    const generation = this.model.generation;
+    if (e.lookups.generation !== generation) e.lookups = { generation, byProperty: new Map() };
+    const name = property.toLowerCase();
+    let index = e.lookups.byProperty.get(name);
+    if (index === undefined) {
+      const built = new Map<string, string[]>();
+      for (const id of e.ids()) {
+        const v = this.instanceById(ctx, className, id)?.get(property);
+        if (typeof v !== 'string') continue;
+        const key = v.toLowerCase();
+        const ids = built.get(key);
+        if (ids) ids.push(id);
+        else built.set(key, [id]);
+      }
+      index = built;
+      e.lookups.byProperty.set(name, index);
+    }
+    return index.get(value.toLowerCase()) ?? [];
   }
 
   idOf(_ctx: unknown, className: string, keys: readonly KeyBinding[]): string | undefined {

@@ -54,6 +54,7 @@ export function openSource(req: EnumerateRequest, ctx: OperationContext, deps: W
         className: compiled.fromClass,
         polymorphism: req.polymorphism,
         filter: (inst) => compiled.matches(inst),
+        ...(compiled.lookup ? { lookup: compiled.lookup } : {}),
       });
       return { cursor, properties: compiled.properties };
     }

@@ -42,6 +42,32 @@ t.test('selector filter: equality on keys and properties', async (t) => {
   t.equal(subcode(await enumerateWith(stack.endpoint, ROOT, `${DMTF}CIM_ComputerSystem`, selectorFilter({ EnabledState: 'two' }))), 'wsen:CannotProcessFilter');
 });
 
+t.test('finding a VM by its name: case rules of each dialect, and the name as it is now', async (t) => {
+  const vm = vms[1]!;
+  const uuid = field(vm, 'uuid');
+  const label = field(vm, 'name_label');
+  const byName = (dialect: string, name: string) =>
+    filtered(stack.endpoint, ROOT, `${CITRIX}Xen_ComputerSystem`, queryFilter(`SELECT * FROM Xen_ComputerSystem WHERE ElementName = '${name.replace(/'/g, "''")}'`, dialect));
+  const sameLabel = uuidsWhere((v) => field(v, 'name_label').toLowerCase() === label.toLowerCase());
+  t.same(names(await byName(WQL, label.toUpperCase())), new Set(sameLabel), 'WQL ignores case');
+  t.same(names(await byName(CQL, label)), new Set(uuidsWhere((v) => field(v, 'name_label') === label)), 'CQL exact');
+  if (label.toUpperCase() !== label) t.equal((await byName(CQL, label.toUpperCase())).length, 0, 'CQL is case-sensitive');
+  // Renamed behind the gateway's back (xe): the query finds the new name, not the old one.
+  const x = await xenSession(stack.sim.url);
+  const ref = [...(await allRecords(x.session, 'VM')).entries()].find(([, r]) => field(r, 'uuid') === uuid)![0];
+  const renamed = `renamed-${uuid.slice(0, 8)}`;
+  await x.session.call('VM.set_name_label', [ref, renamed]);
+  let found: XmlElement[] = [];
+  for (let i = 0; i < 50 && found.length === 0; i++) {
+    found = await byName(WQL, renamed);
+    if (found.length === 0) await new Promise((r) => setTimeout(r, 100));
+  }
+  t.same(names(found), new Set([uuid]), 'the new name');
+  t.notOk(names(await byName(WQL, label)).has(uuid), 'not under the old one');
+  await x.session.call('VM.set_name_label', [ref, label]);
+  await x.close();
+});
+
 t.test('WQL (both dialect URIs) and CQL select, filter and project', async (t) => {
   const running = new Set([...uuidsWhere((v) => v['power_state'] === 'Running')]);
   for (const [dialect, text] of [

@@ -25,6 +25,12 @@ export interface CompiledQuery {
   readonly properties: readonly string[] | undefined;
   /** whether the instance is of the FROM class (or a subclass) and the WHERE condition is TRUE for it */
   matches(instance: InstanceLike): boolean;
+  /**
+   * A string property every match equals (ignoring case): a top-level `Property = 'text'`
+   * conjunct. The object manager may look candidates up by it instead of reading every
+   * instance; `matches` still decides.
+   */
+  readonly lookup?: { readonly property: string; readonly value: string };
 }
 
 type Pred = (inst: InstanceLike) => Tri;
@@ -65,12 +71,31 @@ export function compileQuery(query: Query, schema: SchemaView): CompiledQuery {
   // FROM selects the class and its subclasses (WMI data queries; DSP0202's basic query): an instance of any other
   // class, say a CIM_ComputerSystem enumeration filtered FROM Xen_HostComputerSystem, does not match
   const members = classAndSubclasses(schema, cls.name);
+  const lookup = query.where === undefined ? undefined : lookupOf(ctx, query.where);
   return {
     query,
     fromClass: cls.name,
     properties,
     matches: (inst) => members.has(inst.className.toLowerCase()) && (pred === undefined || pred(inst) === true),
+    ...(lookup ? { lookup } : {}),
   };
+}
+
+/** The first `StringProperty = 'text'` that the whole condition requires (through ANDs only). */
+function lookupOf(ctx: Context, e: Expr): { property: string; value: string } | undefined {
+  if (e.kind === 'and') {
+    for (const o of e.operands) {
+      const found = lookupOf(ctx, o);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (e.kind !== 'compare' || e.op !== '=' || e.quantifier !== undefined) return undefined;
+  const [ref, lit] = e.left.kind === 'property' ? [e.left, e.right] : [e.right, e.left];
+  if (ref.kind !== 'property' || lit.kind !== 'literal' || lit.literal.type !== 'string') return undefined;
+  const target = resolve(ctx, ref);
+  if (target.kind !== 'property' || target.decl.type !== 'string' || target.decl.isArray) return undefined;
+  return { property: target.decl.name, value: lit.literal.value };
 }
 
 /** The class and every subclass, lower-cased, computed once so that a Pull only looks names up in a set. */

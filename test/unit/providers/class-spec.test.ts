@@ -60,3 +60,19 @@ t.test('any change to the model makes it look again; only a changed record is re
   model.apply([{ cls: 'VM', ref: 'OpaqueRef:1', record: undefined }]);
   t.equal(provider.instanceById(undefined, 'CIM_ComputerSystem', 'u1'), undefined);
 });
+
+t.test('ids by a string property: ignoring case, in id order, as the model is now', async (t) => {
+  const { model, provider } = setup();
+  model.apply([
+    { cls: 'VM', ref: 'OpaqueRef:2', record: { uuid: 'u2', name_label: 'Web' } },
+    { cls: 'VM', ref: 'OpaqueRef:3', record: { uuid: 'u3', name_label: 'web' } },
+  ]);
+  t.same(provider.idsWhere(undefined, 'CIM_ComputerSystem', 'ElementName', 'WEB'), ['u2', 'u3']);
+  t.same(provider.idsWhere(undefined, 'CIM_ComputerSystem', 'elementname', 'one'), ['u1']);
+  t.same(provider.idsWhere(undefined, 'CIM_ComputerSystem', 'ElementName', 'none'), []);
+  t.same(provider.idsWhere(undefined, 'CIM_ComputerSystem', 'Caption', 'x'), [], 'a property no instance has');
+  t.equal(provider.idsWhere(undefined, 'Xen_Other', 'ElementName', 'one'), undefined, 'a class it does not serve');
+  model.apply([{ cls: 'VM', ref: 'OpaqueRef:3', record: { uuid: 'u3', name_label: 'db' } }]);
+  t.same(provider.idsWhere(undefined, 'CIM_ComputerSystem', 'ElementName', 'web'), ['u2'], 'after a rename');
+  t.same(provider.idsWhere(undefined, 'CIM_ComputerSystem', 'ElementName', 'DB'), ['u3']);
+});

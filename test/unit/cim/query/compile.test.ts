@@ -107,6 +107,31 @@ t.test('the query table: each query keeps the expected systems', async (t) => {
   }
 });
 
+t.test('a lookup is offered only for an equality every match satisfies', async (t) => {
+  // Over the whole query table: whenever a lookup is offered, every system the query keeps has it.
+  let offered = 0;
+  for (const [dialect, text] of MATCHES) {
+    const q = compile(text, dialect);
+    if (!q.lookup) continue;
+    offered++;
+    const { property, value } = q.lookup;
+    for (const s of systems.filter((x) => q.matches(x))) {
+      const v = s.properties.get(property);
+      t.equal(typeof v === 'string' ? v.toLowerCase() : v, value.toLowerCase(), `${dialect}: ${text} keeps ${names([s])[0]}`);
+    }
+  }
+  t.ok(offered > 0, 'the table has queries with a lookup');
+  const lookup = (text: string, dialect: QueryDialect = 'wql') => compile(`${CS}${text}`, dialect).lookup;
+  t.same(lookup(`ElementName = 'Web Server'`), { property: 'ElementName', value: 'Web Server' });
+  t.same(lookup(`'Web Server' = elementname`), { property: 'ElementName', value: 'Web Server' }, 'either side, declared spelling');
+  t.same(lookup(`EnabledState = 2 AND (HealthState = 5 AND ElementName = 'x')`), { property: 'ElementName', value: 'x' }, 'through nested ANDs');
+  t.same(lookup(`ElementName = 'x'`, 'cql'), { property: 'ElementName', value: 'x' });
+  for (const none of [`ElementName = 'x' OR EnabledState = 2`, `NOT ElementName = 'x'`, `ElementName <> 'x'`, `ElementName LIKE 'x'`, `EnabledState = '2'`, `EnabledState = 2`, `__CLASS = 'Xen_ComputerSystem'`, `ElementName IS NULL`, `OtherIdentifyingInfo = 'x'`]) {
+    t.equal(lookup(none), undefined, none);
+  }
+  t.equal(compile('SELECT * FROM CIM_ComputerSystem', 'wql').lookup, undefined, 'no WHERE');
+});
+
 t.test('the compiled query carries the canonical FROM class and the query', async (t) => {
   const q = compile('SELECT * FROM xen_hostCOMPUTERsystem', 'wql');
   t.equal(q.fromClass, 'Xen_HostComputerSystem');
