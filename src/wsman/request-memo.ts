@@ -72,8 +72,19 @@ class TwoGenerations<V> {
   }
 }
 
+// Looking a text up costs about a third of decoding it (the key is copied and hashed whole), so
+// the memo pays only when requests repeat. It watches its hit rate: when too few of the last
+// lookups found anything (a manager sweeping every VM once), it stands aside for a while.
+const SAMPLE = 512;
+const MIN_HIT_RATE = 0.25;
+const STAND_ASIDE = 8192;
+
 export class RequestMemo {
   private readonly cache: TwoGenerations<Entry> | undefined;
+  private lookups = 0;
+  private hits = 0;
+  /** requests left before the memo is tried again */
+  private aside = 0;
 
   constructor(private readonly options: RequestMemoOptions = DEFAULT_REQUEST_MEMO) {
     this.cache = options.entries > 0 ? new TwoGenerations<Entry>(Math.max(1, Math.ceil(options.entries / 2))) : undefined;
@@ -82,9 +93,14 @@ export class RequestMemo {
   /** The request a text decodes to: remembered, or decoded (and remembered when it may be). */
   decode(xml: string, limits: XmlLimits, decode: Decode): { env: Envelope | undefined; request: WsmanRequest } {
     if (this.cache === undefined || xml.length > this.options.maxTextChars) return decode(xml, limits);
+    if (this.aside > 0) {
+      this.aside--;
+      return decode(xml, limits);
+    }
     const cut = split(xml);
     const key = cut ? xml.slice(0, cut.start) + xml.slice(cut.end) : xml;
     const hit = this.cache.get(key);
+    this.count(hit !== undefined);
     if (hit !== undefined && hit.limits === limits) {
       const value = cut ? xml.slice(cut.start, cut.end) : undefined;
       if (value === undefined) return { env: undefined, request: hit.request };
@@ -97,6 +113,20 @@ export class RequestMemo {
 
   get size(): number {
     return this.cache?.size ?? 0;
+  }
+
+  /** Whether lookups are being skipped now, for want of repeats. */
+  get standingAside(): boolean {
+    return this.aside > 0;
+  }
+
+  private count(hit: boolean): void {
+    this.lookups++;
+    if (hit) this.hits++;
+    if (this.lookups < SAMPLE) return;
+    if (this.hits < this.lookups * MIN_HIT_RATE) this.aside = STAND_ASIDE;
+    this.lookups = 0;
+    this.hits = 0;
   }
 }
 

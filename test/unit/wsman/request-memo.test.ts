@@ -145,3 +145,21 @@ t.test('what is not remembered', async (t) => {
   const tight: XmlLimits = { ...DEFAULT_XML_LIMITS, maxDepth: 2 };
   t.throws(() => memo.decode(get('uuid:2'), tight, d.decode), { subcode: 'wsman:EncodingLimit' });
 });
+
+t.test('when requests do not repeat, the memo stands aside, then tries again', async (t) => {
+  const memo = new RequestMemo();
+  const d = decoder();
+  // A sweep: every request names another instance.
+  for (let i = 0; i < 512; i++) memo.decode(get(`uuid:${i}`, `vm-${i}`), DEFAULT_XML_LIMITS, d.decode);
+  t.ok(memo.standingAside, 'no repeats in 512 lookups');
+  const before = d.count();
+  memo.decode(get('uuid:x', 'vm-1'), DEFAULT_XML_LIMITS, d.decode);
+  t.equal(d.count(), before + 1, 'a repeat is decoded while the memo stands aside');
+  for (let i = 0; i < 8192; i++) memo.decode(get(`uuid:y${i}`, 'vm-2'), DEFAULT_XML_LIMITS, d.decode);
+  t.notOk(memo.standingAside, 'back after a while');
+  // A poller: the same request again and again keeps it in use.
+  for (let i = 0; i < 1024; i++) memo.decode(get(`uuid:z${i}`, 'vm-3'), DEFAULT_XML_LIMITS, d.decode);
+  t.notOk(memo.standingAside);
+  const r = memo.decode(get('uuid:last', 'vm-3'), DEFAULT_XML_LIMITS, d.decode).request;
+  t.equal(r.messageId, 'uuid:last');
+});
