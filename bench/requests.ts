@@ -53,7 +53,7 @@ export const associatedWithVm = (name: string, maxElements: number): string =>
     `<wsman:Selector Name="CreationClassName">Xen_ComputerSystem</wsman:Selector><wsman:Selector Name="Name">${esc(name)}</wsman:Selector>` +
     `</wsman:SelectorSet></wsa:ReferenceParameters></wsmb:Object></wsmb:AssociatedInstances></wsman:Filter>`);
 
-/** A WQL query an operator runs to find a VM by its name: every VM is looked at. */
+/** A WQL query an operator runs to find a VM by its name (answered from a per-generation lookup by ElementName). */
 export const wqlByName = (elementName: string, maxElements: number): string =>
   enumerate(XEN_CS, maxElements, `<wsman:Filter Dialect="${DIALECT.WQL_MS}">${esc(`SELECT Name, ElementName, EnabledState FROM Xen_ComputerSystem WHERE ElementName = '${elementName.replace(/'/g, "''")}'`)}</wsman:Filter>`);
 
