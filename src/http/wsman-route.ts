@@ -135,7 +135,13 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
       return out.kind === 'reply' ? send(reply, out.status, out.xml, encoding) : unauthorized(reply);
     }
     const outcome = await dispatchWsman(
-      { xml: text, principal: req.principal, transport: { bytesPerChar: encoding === 'utf-8' ? 1 : 2 }, xmlLimits: opts.xmlLimits },
+      {
+        xml: text,
+        principal: req.principal,
+        transport: { bytesPerChar: encoding === 'utf-8' ? 1 : 2 },
+        xmlLimits: opts.xmlLimits,
+        anonymousIdentify: String(req.headers['wsmanidentify'] ?? '').trim().toLowerCase() === 'unauthenticated',
+      },
       opts.deps,
     );
     if (outcome.kind === 'unauthenticated') return unauthorized(reply);

@@ -6,7 +6,8 @@ import type { CimInstance } from '../cim/instance.js';
 import { WsmanFault } from '../soap/faults.js';
 import type { WsmanDeps, TransportInfo } from './deps.js';
 import { encodeEpr, encodeInstance } from './encode-instance.js';
-import type { EnumerationMode } from './request.js';
+import type { Addressing, EnumerationMode } from './request.js';
+import { encodeEnvelope, XML_DECLARATION, type EnvelopeParts } from '../soap/encode-envelope.js';
 import type { Headers } from '../soap/headers.js';
 import type { Polymorphism } from '../cim/cimom.js';
 
@@ -22,8 +23,6 @@ function utf8Size(inst: CimInstance, item: string): number {
   return bytes;
 }
 
-/** Room kept for the envelope around the items: addressing headers, context, end marker. */
-const ENVELOPE_OVERHEAD = 2048;
 /** DSP0226 R6.2-4: below this a client's MaxEnvelopeSize is refused. */
 export const MIN_ENVELOPE_SIZE = 8192;
 
@@ -34,12 +33,26 @@ export interface Batch {
   readonly done: boolean;
 }
 
+/** The answer's size limit in octets; a MaxEnvelopeSize below the minimum is refused. */
 export function envelopeBudget(headers: Headers, deps: WsmanDeps): number {
   const max = headers.maxEnvelopeSize ?? deps.limits.defaultMaxEnvelopeSize;
   if (max < MIN_ENVELOPE_SIZE) {
     throw new WsmanFault('wsman:EncodingLimit', { detail: 'MinimumEnvelopeLimit', reason: `MaxEnvelopeSize must be at least ${MIN_ENVELOPE_SIZE} octets.` });
   }
-  return max - ENVELOPE_OVERHEAD;
+  return max;
+}
+
+/**
+ * Octets left for the items: the limit less the answer without them, measured in the reply's
+ * encoding. `shell` is that answer at its largest (context, end marker, estimate), so that
+ * the addressing headers (the echoed RelatesTo can be long) and UTF-16's two bytes a unit count.
+ */
+export function itemBudget(req: Addressing, deps: WsmanDeps, transport: TransportInfo, shell: Omit<EnvelopeParts, 'relatesTo'>): number {
+  const text = encodeEnvelope({ ...shell, relatesTo: req.messageId });
+  const bytes = transport.bytesPerChar === 2
+    ? (XML_DECLARATION['utf-16'].length + text.length) * 2
+    : XML_DECLARATION['utf-8'].length + Buffer.byteLength(text);
+  return envelopeBudget(req.headers, deps) - bytes;
 }
 
 export function fillBatch(

@@ -36,6 +36,8 @@ export interface DispatchInput {
   readonly principal: Principal | undefined;
   readonly transport: TransportInfo;
   readonly xmlLimits: XmlLimits;
+  /** the client asked for the unauthenticated Identify (MS-WSMV's WSMANIDENTIFY header), credentials or not */
+  readonly anonymousIdentify?: boolean;
 }
 
 const NEVER = new AbortController().signal;
@@ -55,7 +57,8 @@ export async function dispatchWsman(input: DispatchInput, deps: WsmanDeps): Prom
     return faultOutcome(err, env ? messageIdOf(env.headers) : undefined, 'get');
   }
   if (req.kind === 'identify') {
-    return reply(handleIdentify(deps.product, input.principal !== undefined), req.messageId);
+    // MS-WSMV: an Identify asked for unauthenticated omits the security profiles, whoever asks.
+    return reply(handleIdentify(deps.product, input.principal !== undefined && input.anonymousIdentify !== true), req.messageId);
   }
   if (!input.principal) return { kind: 'unauthenticated' };
   // Reads come from the model: beyond the stale-data bound they are refused (README "When XenAPI fails").

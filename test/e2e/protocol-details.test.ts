@@ -241,6 +241,13 @@ t.test('unauthenticated Identify: WSMANIDENTIFY header and /wsman-anon/identify,
   t.equal(hdr.status, 200);
   t.notOk(findOne(hdr.xml, NS.WSMID, 'SecurityProfiles'));
   t.notMatch(findOne(hdr.xml, NS.WSMID, 'ProductVersion')?.text, /XenAPI/);
+  // Asked for unauthenticated, it is answered so even when credentials come along (winrm id -auth:none after a login).
+  const withCreds = await post(stack.endpoint, identifyEnvelope(), ROOT, undefined, { WSMANIDENTIFY: 'Unauthenticated' });
+  t.equal(withCreds.status, 200);
+  t.notOk(findOne(withCreds.xml, NS.WSMID, 'SecurityProfiles'), 'no security profiles with the header, credentials or not');
+  t.notMatch(findOne(withCreds.xml, NS.WSMID, 'ProductVersion')?.text, /XenAPI/);
+  const plain = await post(stack.endpoint, identifyEnvelope(), ROOT);
+  t.match(findOne(plain.xml, NS.WSMID, 'ProductVersion')?.text, /XenAPI/, 'without the header, an authenticated Identify has the details');
   const anonUrl = stack.endpoint.replace('/wsman', '/wsman-anon/identify');
   const viaPost = await post(anonUrl, identifyEnvelope(), ROOT);
   t.equal(viaPost.status, 200);

@@ -87,6 +87,37 @@ t.test('a batch stops at MaxEnvelopeSize and the rest comes in the next Pull', a
   t.equal(got, total, 'nothing lost between batches');
 });
 
+t.test('MaxEnvelopeSize holds in UTF-16 and with a long MessageID echoed in RelatesTo', async (t) => {
+  const limit = '<wsman:MaxEnvelopeSize s:mustUnderstand="true">8192</wsman:MaxEnvelopeSize>';
+  const raw = async (xml: string, utf16: boolean): Promise<{ bytes: number; text: string }> => {
+    const body = utf16 ? Buffer.from(`\ufeff${xml}`, 'utf16le') : Buffer.from(xml);
+    const auth = `Basic ${Buffer.from(`${ROOT.user}:${ROOT.password}`).toString('base64')}`;
+    const res = await fetch(stack.endpoint, { method: 'POST', headers: { 'Content-Type': `application/soap+xml;charset=${utf16 ? 'UTF-16' : 'UTF-8'}`, Authorization: auth }, body });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    return { bytes: bytes.length, text: utf16 ? bytes.toString('utf16le') : bytes.toString('utf8') };
+  };
+  for (const [utf16, messageId] of [[true, undefined], [false, `uuid:${'a'.repeat(1000)}`], [true, `uuid:${'b'.repeat(1000)}`]] as const) {
+    const label = `${utf16 ? 'UTF-16' : 'UTF-8'}${messageId ? ', a 1,005-character MessageID' : ''}`;
+    const id = (): string | undefined => messageId;
+    let r = await raw(envelope({ action: ACTIONS.enumerate, resourceUri: CS_URI, body: enumerateBody({ optimize: true, maxElements: 100 }), extraHeaders: limit, ...(id() ? { messageId: id() } : {}) }), utf16);
+    let got = 0;
+    let largest = 0;
+    for (let i = 0; i < 200; i++) {
+      largest = Math.max(largest, r.bytes);
+      got += (r.text.match(/<p:Xen_[A-Za-z]+ xmlns:p=/g) ?? []).length;
+      const ctx = /<wsen:EnumerationContext>([^<]+)</.exec(r.text)?.[1];
+      if (!ctx) break;
+      r = await raw(envelope({ action: ACTIONS.pull, resourceUri: CS_URI, body: pullBody(ctx, 100), extraHeaders: limit, ...(id() ? { messageId: id() } : {}) }), utf16);
+    }
+    t.ok(largest <= 8192, `${label}: the largest answer is ${largest} octets`);
+    t.equal(got, total, `${label}: every system once`);
+  }
+  // No room left for even one item: refused, not answered too large.
+  const huge = await raw(envelope({ action: ACTIONS.enumerate, resourceUri: CS_URI, body: enumerateBody({ optimize: true, maxElements: 10 }), extraHeaders: limit, messageId: `uuid:${'c'.repeat(3500)}` }), true);
+  t.match(huge.text, /EncodingLimit/);
+  t.match(huge.text, /faultDetail\/MaxEnvelopeSize/);
+});
+
 t.test('GET /health reports a live model', async (t) => {
   const res = await fetch(stack.endpoint.replace('/wsman', '/health'));
   t.equal(res.status, 200);

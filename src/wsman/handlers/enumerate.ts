@@ -3,18 +3,24 @@ import type { OperationContext } from '../../cim/operation-context.js';
 import { el } from '../../soap/encode-envelope.js';
 import { escapeText } from '../../soap/xml-writer.js';
 import { ACTION } from '../../soap/namespaces.js';
-import { envelopeBudget, fillBatch } from '../batch.js';
+import { fillBatch, itemBudget } from '../batch.js';
 import { openSource } from '../enumeration-source.js';
 import type { TransportInfo, WsmanDeps } from '../deps.js';
 import type { EnumerateRequest } from '../request.js';
 import type { WsmanResponse } from '../response.js';
 
 export function handleEnumerate(req: EnumerateRequest, ctx: OperationContext, deps: WsmanDeps, transport: TransportInfo): WsmanResponse {
-  const budget = envelopeBudget(req.headers, deps);
   const { cursor, properties } = openSource(req, ctx, deps);
   const estimate = req.headers.requestTotalItemsCountEstimate ? deps.cimom.remaining(cursor) : undefined;
+  // The answer at its largest without items: an Expires, a context id, the end marker.
+  const budget = () => itemBudget(req, deps, transport, {
+    action: `${ACTION.ENUMERATE}Response`,
+    headerXml: estimateHeader(estimate),
+    bodyXml: `<wsen:EnumerateResponse>${req.expiresMs !== undefined ? el('wsen:Expires', new Date(0).toISOString()) : ''}` +
+      `${el('wsen:EnumerationContext', CONTEXT_ID_SHAPE)}<wsman:Items></wsman:Items>${el('wsman:EndOfSequence')}</wsen:EnumerateResponse>`,
+  });
   const batch = req.optimize
-    ? fillBatch(ctx, deps, cursor, { maxElements: req.maxElements, budget, mode: req.mode, polymorphism: req.polymorphism, properties, transport })
+    ? fillBatch(ctx, deps, cursor, { maxElements: req.maxElements, budget: budget(), mode: req.mode, polymorphism: req.polymorphism, properties, transport })
     : undefined;
   const finished = batch?.done === true;
   const context = finished
@@ -32,6 +38,9 @@ export function handleEnumerate(req: EnumerateRequest, ctx: OperationContext, de
       : `${head}</wsen:EnumerateResponse>`,
   };
 }
+
+/** As long as a context id (`uuid:` and a UUID), for measuring the answer before the context exists. */
+const CONTEXT_ID_SHAPE = `uuid:${'0'.repeat(36)}`;
 
 export function estimateHeader(estimate: number | undefined): string {
   return estimate === undefined ? '' : el('wsman:TotalItemsCountEstimate', String(estimate));

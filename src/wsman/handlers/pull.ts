@@ -4,18 +4,23 @@ import type { OperationContext } from '../../cim/operation-context.js';
 import { el } from '../../soap/encode-envelope.js';
 import { escapeText } from '../../soap/xml-writer.js';
 import { ACTION } from '../../soap/namespaces.js';
-import { envelopeBudget, fillBatch } from '../batch.js';
+import { fillBatch, itemBudget } from '../batch.js';
 import type { TransportInfo, WsmanDeps } from '../deps.js';
 import type { PullRequest } from '../request.js';
 import type { WsmanResponse } from '../response.js';
 import { estimateHeader } from './enumerate.js';
 
 export function handlePull(req: PullRequest, ctx: OperationContext, deps: WsmanDeps, transport: TransportInfo): WsmanResponse {
-  const budget = envelopeBudget(req.headers, deps);
   // DSP0226 R8.1-6: only the user who opened the enumeration may pull from it.
   const ectx = deps.contexts.acquire(req.context, ctx.principal.user);
   let batch;
   try {
+    const before = req.headers.requestTotalItemsCountEstimate ? deps.cimom.remaining(ectx.cursor) : undefined;
+    const budget = itemBudget(req, deps, transport, {
+      action: `${ACTION.PULL}Response`,
+      headerXml: estimateHeader(before),
+      bodyXml: `<wsen:PullResponse>${el('wsen:EnumerationContext', escapeText(ectx.id))}<wsen:Items></wsen:Items>${el('wsen:EndOfSequence')}</wsen:PullResponse>`,
+    });
     batch = fillBatch(ctx, deps, ectx.cursor, {
       maxElements: req.maxElements,
       budget,
