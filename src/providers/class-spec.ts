@@ -45,14 +45,20 @@ interface Entry {
   readonly spec: ClassSpec<object>;
   readonly ids: () => readonly string[];
   readonly memo: RecordMemo<CimInstance>;
+  /** what was derived at one model generation, dropped whole when the model changes */
+  now: Derived;
+}
+
+interface Derived {
+  readonly generation: number;
   /**
-   * The instances already asked for at one model generation. While nothing in the model
-   * changes, an instance is found by its id alone, without looking at its records again: an
-   * enumeration or query over thousands of VMs then costs one lookup per VM, not a dozen.
+   * The instances already asked for. While nothing in the model changes, an instance is found
+   * by its id alone, without looking at its records again: an enumeration or query over
+   * thousands of VMs then costs one lookup per VM, not a dozen.
    */
-  current: { readonly generation: number; readonly byId: Map<string, CimInstance> };
-  /** ids by the lower-cased value of a string property, per property asked for, at one model generation */
-  lookups: { readonly generation: number; readonly byProperty: Map<string, ReadonlyMap<string, readonly string[]>> };
+  readonly byId: Map<string, CimInstance>;
+  /** ids by the lower-cased value of a string property, per property asked for */
+  readonly byProperty: Map<string, ReadonlyMap<string, readonly string[]>>;
 }
 
 export class SpecProvider implements InstanceProvider {
@@ -65,8 +71,7 @@ export class SpecProvider implements InstanceProvider {
         spec,
         ids: perGeneration(model, spec.dependsOn, () => [...spec.ids()]),
         memo: new RecordMemo<CimInstance>(),
-        current: { generation: -1, byId: new Map() },
-        lookups: { generation: -1, byProperty: new Map() },
+        now: { generation: -1, byId: new Map(), byProperty: new Map() },
       });
     }
     this.registrations = specs.map((s) => ({ namespace: s.namespace, className: s.className }));
@@ -79,15 +84,14 @@ export class SpecProvider implements InstanceProvider {
   instanceById(_ctx: unknown, className: string, id: string): CimInstance | undefined {
     const e = this.entry(className);
     if (!e) return undefined;
-    const generation = this.model.generation;
-    if (e.current.generation !== generation) e.current = { generation, byId: new Map() };
-    const known = e.current.byId.get(id);
+    const now = this.derived(e);
+    const known = now.byId.get(id);
     if (known) return known;
     const source = e.spec.source(id);
     if (source === undefined) return undefined;
     const deps = e.spec.extraDeps?.(source) ?? [];
     const inst = e.memo.get(source, id, deps, () => makeInstance(e.spec.namespace, e.spec.className, e.spec.keys(id, source), e.spec.properties(id, source)));
-    e.current.byId.set(id, inst);
+    now.byId.set(id, inst);
     return inst;
   }
 
@@ -98,10 +102,9 @@ export class SpecProvider implements InstanceProvider {
   idsWhere(ctx: unknown, className: string, property: string, value: string): readonly string[] | undefined {
     const e = this.entry(className);
     if (!e) return undefined;
-    const generation = this.model.generation;
-    if (e.lookups.generation !== generation) e.lookups = { generation, byProperty: new Map() };
+    const now = this.derived(e);
     const name = property.toLowerCase();
-    let index = e.lookups.byProperty.get(name);
+    let index = now.byProperty.get(name);
     if (index === undefined) {
       const built = new Map<string, string[]>();
       for (const id of e.ids()) {
@@ -113,7 +116,7 @@ export class SpecProvider implements InstanceProvider {
         else built.set(key, [id]);
       }
       index = built;
-      e.lookups.byProperty.set(name, index);
+      now.byProperty.set(name, index);
     }
     return index.get(value.toLowerCase()) ?? [];
   }
@@ -146,6 +149,12 @@ export class SpecProvider implements InstanceProvider {
     }
     if (source === undefined) throw new CimError('NOT_FOUND', `The ${className} instance has gone.`);
     return e.spec.invoke(ctx, method, id, source, params);
+  }
+
+  private derived(e: Entry): Derived {
+    const generation = this.model.generation;
+    if (e.now.generation !== generation) e.now = { generation, byId: new Map(), byProperty: new Map() };
+    return e.now;
   }
 
   private entry(className: string): Entry | undefined {

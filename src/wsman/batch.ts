@@ -9,6 +9,7 @@ import { encodeEpr, encodeInstance } from './encode-instance.js';
 import type { Addressing, EnumerationMode } from './request.js';
 import { encodeEnvelope, XML_DECLARATION, type EnvelopeParts } from '../soap/encode-envelope.js';
 import type { Headers } from '../soap/headers.js';
+import { joinXml, type XmlText } from '../soap/xml-writer.js';
 import type { Polymorphism } from '../cim/cimom.js';
 
 // An item's size in UTF-8, kept with the instance it was measured for: the item text of an
@@ -48,11 +49,15 @@ export function envelopeBudget(headers: Headers, deps: WsmanDeps): number {
  * the addressing headers (the echoed RelatesTo can be long) and UTF-16's two bytes a unit count.
  */
 export function itemBudget(req: Addressing, deps: WsmanDeps, transport: TransportInfo, shell: Omit<EnvelopeParts, 'relatesTo'>): number {
-  const text = encodeEnvelope({ ...shell, relatesTo: req.messageId });
-  const bytes = transport.bytesPerChar === 2
+  return envelopeBudget(req.headers, deps) - replyOctets(encodeEnvelope({ ...shell, relatesTo: req.messageId }), transport);
+}
+
+/** An envelope's size on the wire, with the XML declaration (and UTF-16's byte order mark) before it. */
+export function replyOctets(envelope: XmlText, transport: TransportInfo): number {
+  const text = joinXml(envelope);
+  return transport.bytesPerChar === 2
     ? (XML_DECLARATION['utf-16'].length + text.length) * 2
     : XML_DECLARATION['utf-8'].length + Buffer.byteLength(text);
-  return envelopeBudget(req.headers, deps) - bytes;
 }
 
 export function fillBatch(

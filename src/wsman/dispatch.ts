@@ -4,13 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { CimError } from '../cim/errors.js';
 import type { OperationContext, Principal } from '../cim/operation-context.js';
 import { decodeEnvelope, type Envelope } from '../soap/decode-envelope.js';
-import { encodeEnvelope, encodeEnvelopeText, XML_DECLARATION } from '../soap/encode-envelope.js';
+import { encodeEnvelope, encodeEnvelopeText } from '../soap/encode-envelope.js';
 import { encodeFault } from '../soap/encode-fault.js';
 import { messageIdOf } from '../soap/headers.js';
 import { WsmanFault } from '../soap/faults.js';
 import type { XmlLimits } from '../soap/xml.js';
-import { joinXml, type XmlText } from '../soap/xml-writer.js';
-import { envelopeBudget } from './batch.js';
+import type { XmlText } from '../soap/xml-writer.js';
+import { envelopeBudget, replyOctets } from './batch.js';
 import { cimToFault, type OperationKind } from './cim-to-fault.js';
 import { decodeRequest } from './decode-request.js';
 import type { TransportInfo, WsmanDeps } from './deps.js';
@@ -46,11 +46,9 @@ export async function dispatchWsman(input: DispatchInput, deps: WsmanDeps): Prom
   let env: Envelope | undefined;
   let req: WsmanRequest;
   try {
-    const decode = (xml: string, limits: XmlLimits): { env: Envelope; request: WsmanRequest } => {
-      env = decodeEnvelope(xml, limits);
-      return { env, request: decodeRequest(env, { maxElementsCap: deps.limits.maxElementsCap }) };
-    };
-    req = deps.requestMemo ? deps.requestMemo.decode(input.xml, input.xmlLimits, decode).request : decode(input.xml, input.xmlLimits).request;
+    // The envelope is kept for a fault's RelatesTo when the request is refused while decoded.
+    const decode = (xml: string, limits: XmlLimits): WsmanRequest => decodeRequest((env = decodeEnvelope(xml, limits)), { maxElementsCap: deps.limits.maxElementsCap });
+    req = deps.requestMemo ? deps.requestMemo.decode(input.xml, input.xmlLimits, decode) : decode(input.xml, input.xmlLimits);
   } catch (err) {
     // Nothing is served before authentication, not even the details of a fault.
     if (!input.principal) return { kind: 'unauthenticated' };
@@ -83,11 +81,7 @@ export async function dispatchWsman(input: DispatchInput, deps: WsmanDeps): Prom
     const out = reply(timeout === undefined ? await work : await withDeadline(work, timeout), req.messageId);
     // Enumerate and Pull fill their batches to the limit; any other answer is checked whole.
     if (req.kind !== 'enumerate' && req.kind !== 'pull' && req.headers.maxEnvelopeSize !== undefined) {
-      const xml = out.kind === 'reply' ? joinXml(out.xml) : '';
-      // The XML declaration (and UTF-16's byte order mark) before the envelope count too.
-      const bytes = input.transport.bytesPerChar === 2
-        ? (XML_DECLARATION['utf-16'].length + xml.length) * 2
-        : XML_DECLARATION['utf-8'].length + Buffer.byteLength(xml, 'utf8');
+      const bytes = out.kind === 'reply' ? replyOctets(out.xml, input.transport) : 0;
       if (bytes > req.headers.maxEnvelopeSize) {
         throw new WsmanFault('wsman:EncodingLimit', { detail: 'MaxEnvelopeSize', reason: `The answer (${bytes} octets) is larger than the MaxEnvelopeSize of ${req.headers.maxEnvelopeSize}.` });
       }

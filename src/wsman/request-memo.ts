@@ -10,7 +10,6 @@
 // cut is used only when it is plain text (no markup, entity, space or character XML 1.0
 // refuses), which every XML reader takes as it stands. 'MessageID' cannot overlap itself, so
 // two texts with the same key are cut at the same place and differ only in that value.
-import type { Envelope } from '../soap/decode-envelope.js';
 import type { XmlLimits } from '../soap/xml.js';
 import type { WsmanRequest } from './request.js';
 
@@ -35,7 +34,7 @@ interface Entry {
   readonly limits: XmlLimits;
 }
 
-export type Decode = (xml: string, limits: XmlLimits) => { env: Envelope; request: WsmanRequest };
+export type Decode = (xml: string, limits: XmlLimits) => WsmanRequest;
 
 /**
  * At most `entries` keys, in two generations: a key found in the older one moves to the newer,
@@ -91,7 +90,7 @@ export class RequestMemo {
   }
 
   /** The request a text decodes to: remembered, or decoded (and remembered when it may be). */
-  decode(xml: string, limits: XmlLimits, decode: Decode): { env: Envelope | undefined; request: WsmanRequest } {
+  decode(xml: string, limits: XmlLimits, decode: Decode): WsmanRequest {
     if (this.cache === undefined || xml.length > this.options.maxTextChars) return decode(xml, limits);
     if (this.aside > 0) {
       this.aside--;
@@ -103,12 +102,12 @@ export class RequestMemo {
     this.count(hit !== undefined);
     if (hit !== undefined && hit.limits === limits) {
       const value = cut ? xml.slice(cut.start, cut.end) : undefined;
-      if (value === undefined) return { env: undefined, request: hit.request };
-      if (PLAIN_VALUE.test(value)) return { env: undefined, request: withMessageId(hit.request, value) };
+      if (value === undefined) return hit.request;
+      if (PLAIN_VALUE.test(value)) return withMessageId(hit.request, value);
     }
-    const out = decode(xml, limits);
-    if (REMEMBERED.has(out.request.kind) && rememberable(xml, cut, out.request.messageId)) this.cache.set(key, { request: out.request, limits });
-    return out;
+    const request = decode(xml, limits);
+    if (REMEMBERED.has(request.kind) && rememberable(xml, cut, request.messageId)) this.cache.set(key, { request, limits });
+    return request;
   }
 
   get size(): number {

@@ -16,10 +16,11 @@ export function handlePull(req: PullRequest, ctx: OperationContext, deps: WsmanD
   let batch;
   try {
     const before = req.headers.requestTotalItemsCountEstimate ? deps.cimom.remaining(ectx.cursor) : undefined;
+    // Room for items: the answer at its largest without them (context, Items tags around one empty item, end marker).
     const budget = itemBudget(req, deps, transport, {
       action: `${ACTION.PULL}Response`,
       headerXml: estimateHeader(before),
-      bodyXml: `<wsen:PullResponse>${el('wsen:EnumerationContext', escapeText(ectx.id))}<wsen:Items></wsen:Items>${el('wsen:EndOfSequence')}</wsen:PullResponse>`,
+      bodyXml: pullResponse(ectx.id, [''], true),
     });
     batch = fillBatch(ctx, deps, ectx.cursor, {
       maxElements: req.maxElements,
@@ -40,10 +41,16 @@ export function handlePull(req: PullRequest, ctx: OperationContext, deps: WsmanD
   return {
     action: `${ACTION.PULL}Response`,
     headerXml: estimateHeader(estimate),
-    bodyXml: [
-      `<wsen:PullResponse>${done ? '' : el('wsen:EnumerationContext', escapeText(ectx.id))}${batch.count > 0 ? '<wsen:Items>' : ''}`,
-      ...batch.items,
-      `${batch.count > 0 ? '</wsen:Items>' : ''}${done ? el('wsen:EndOfSequence') : ''}</wsen:PullResponse>`,
-    ],
+    bodyXml: pullResponse(done ? undefined : ectx.id, batch.items, done),
   };
+}
+
+/** PullResponse's content, the items in pieces; without a context once the sequence is done. */
+function pullResponse(contextId: string | undefined, items: readonly string[], done: boolean): readonly string[] {
+  const some = items.length > 0;
+  return [
+    `<wsen:PullResponse>${contextId === undefined ? '' : el('wsen:EnumerationContext', escapeText(contextId))}${some ? '<wsen:Items>' : ''}`,
+    ...items,
+    `${some ? '</wsen:Items>' : ''}${done ? el('wsen:EndOfSequence') : ''}</wsen:PullResponse>`,
+  ];
 }

@@ -24,28 +24,27 @@ function decoder(): { decode: Decode; count: () => number } {
   return {
     decode: (xml, limits) => {
       n += 1;
-      const env = decodeEnvelope(xml, limits);
-      return { env, request: decodeRequest(env, { maxElementsCap: 1000 }) };
+      return decodeRequest(decodeEnvelope(xml, limits), { maxElementsCap: 1000 });
     },
     count: () => n,
   };
 }
 
-const messageIdOf = (r: ReturnType<RequestMemo['decode']>['request']): { top: string | undefined; header: string | undefined } =>
+const messageIdOf = (r: ReturnType<RequestMemo['decode']>): { top: string | undefined; header: string | undefined } =>
   ({ top: r.messageId, header: r.kind === 'identify' ? undefined : r.headers.messageId });
 
 t.test('a request repeated with another MessageID is decoded once, and answers with its own MessageID', async (t) => {
   const memo = new RequestMemo();
   const d = decoder();
-  const first = memo.decode(get('uuid:aaa'), DEFAULT_XML_LIMITS, d.decode).request;
-  const second = memo.decode(get('uuid:bbb-0001'), DEFAULT_XML_LIMITS, d.decode).request;
+  const first = memo.decode(get('uuid:aaa'), DEFAULT_XML_LIMITS, d.decode);
+  const second = memo.decode(get('uuid:bbb-0001'), DEFAULT_XML_LIMITS, d.decode);
   t.equal(d.count(), 1, 'the repeat skipped the reader');
   t.same(messageIdOf(first), { top: 'uuid:aaa', header: 'uuid:aaa' });
   t.same(messageIdOf(second), { top: 'uuid:bbb-0001', header: 'uuid:bbb-0001' });
   t.same({ ...second, messageId: 'x', headers: { ...('headers' in second ? second.headers : {}), messageId: 'x' } },
     { ...first, messageId: 'x', headers: { ...('headers' in first ? first.headers : {}), messageId: 'x' } }, 'all else is the same request');
   // A different instance is a different request.
-  const other = memo.decode(get('uuid:ccc', 'vm-2'), DEFAULT_XML_LIMITS, d.decode).request;
+  const other = memo.decode(get('uuid:ccc', 'vm-2'), DEFAULT_XML_LIMITS, d.decode);
   t.equal(d.count(), 2);
   t.equal(other.kind === 'get' ? other.resource.selectors[0]?.value : undefined, 'vm-2');
   t.equal(memo.size, 2);
@@ -56,7 +55,7 @@ t.test('a MessageID the reader would read differently is decoded', async (t) => 
   const d = decoder();
   memo.decode(get('uuid:aaa'), DEFAULT_XML_LIMITS, d.decode);
   for (const [id, want] of [['uuid:&#x61;b', 'uuid:ab'], ['uuid:a&amp;b', 'uuid:a&b'], [' uuid:padded ', 'uuid:padded'], ['x'.repeat(300), 'x'.repeat(300)]] as const) {
-    const r = memo.decode(get(id), DEFAULT_XML_LIMITS, d.decode).request;
+    const r = memo.decode(get(id), DEFAULT_XML_LIMITS, d.decode);
     t.equal(r.messageId, want, id.slice(0, 20));
   }
   t.equal(d.count(), 5, 'none of them was taken from the memo');
@@ -70,7 +69,7 @@ t.test('only a text whose cut-out value is the MessageID element itself is remem
   const d = decoder();
   const twice = (xml1: string, xml2: string, want2: string): void => {
     memo.decode(xml1, DEFAULT_XML_LIMITS, d.decode);
-    t.equal(memo.decode(xml2, DEFAULT_XML_LIMITS, d.decode).request.messageId, want2, xml2.slice(280, 360));
+    t.equal(memo.decode(xml2, DEFAULT_XML_LIMITS, d.decode).messageId, want2, xml2.slice(280, 360));
   };
   // 'MessageID' first met in a comment whose text happens to equal the real MessageID.
   const commented = (comment: string, id: string): string => getWith(`<wsa:MessageID>${id}</wsa:MessageID>`, 'vm-1', `<!--<wsa:MessageID>${comment}</wsa:MessageID>-->`);
@@ -95,22 +94,22 @@ t.test('the MessageID as clients send it: openwsman marks it mustUnderstand', as
   const d = decoder();
   const marked = (id: string): string => getWith(`<wsa:MessageID s:mustUnderstand="true">${id}</wsa:MessageID>`);
   memo.decode(marked('uuid:1'), DEFAULT_XML_LIMITS, d.decode);
-  const r = memo.decode(marked('uuid:2'), DEFAULT_XML_LIMITS, d.decode).request;
+  const r = memo.decode(marked('uuid:2'), DEFAULT_XML_LIMITS, d.decode);
   t.same(messageIdOf(r), { top: 'uuid:2', header: 'uuid:2' });
   t.equal(d.count(), 1);
   // A value holding the word itself is still plain text.
-  t.equal(memo.decode(marked('MessageID'), DEFAULT_XML_LIMITS, d.decode).request.messageId, 'MessageID');
+  t.equal(memo.decode(marked('MessageID'), DEFAULT_XML_LIMITS, d.decode).messageId, 'MessageID');
   t.equal(d.count(), 1);
 });
 
 t.test('Identify with and without a MessageID', async (t) => {
   const memo = new RequestMemo();
   const d = decoder();
-  t.same(memo.decode(identify(), DEFAULT_XML_LIMITS, d.decode).request, { kind: 'identify', messageId: undefined });
-  t.same(memo.decode(identify(), DEFAULT_XML_LIMITS, d.decode).request, { kind: 'identify', messageId: undefined });
+  t.same(memo.decode(identify(), DEFAULT_XML_LIMITS, d.decode), { kind: 'identify', messageId: undefined });
+  t.same(memo.decode(identify(), DEFAULT_XML_LIMITS, d.decode), { kind: 'identify', messageId: undefined });
   const withId = (id: string): string => identify(`<wsa:MessageID>${id}</wsa:MessageID>`);
   memo.decode(withId('uuid:1'), DEFAULT_XML_LIMITS, d.decode);
-  t.same(memo.decode(withId('uuid:2'), DEFAULT_XML_LIMITS, d.decode).request, { kind: 'identify', messageId: 'uuid:2' });
+  t.same(memo.decode(withId('uuid:2'), DEFAULT_XML_LIMITS, d.decode), { kind: 'identify', messageId: 'uuid:2' });
   t.equal(d.count(), 2);
 });
 
@@ -160,6 +159,6 @@ t.test('when requests do not repeat, the memo stands aside, then tries again', a
   // A poller: the same request again and again keeps it in use.
   for (let i = 0; i < 1024; i++) memo.decode(get(`uuid:z${i}`, 'vm-3'), DEFAULT_XML_LIMITS, d.decode);
   t.notOk(memo.standingAside);
-  const r = memo.decode(get('uuid:last', 'vm-3'), DEFAULT_XML_LIMITS, d.decode).request;
+  const r = memo.decode(get('uuid:last', 'vm-3'), DEFAULT_XML_LIMITS, d.decode);
   t.equal(r.messageId, 'uuid:last');
 });
