@@ -43,6 +43,30 @@ t.test('structs and arrays, nested, with empty forms', async (t) => {
   t.equal(Object.keys(v)[0], '__proto__');
 });
 
+t.test('structs of every size keep members as data, in order, the last of a repeated name winning', async (t) => {
+  const member = (name: string, v: string): string => `<member><name>${name}</name><value>${v}</value></member>`;
+  for (const count of [3, 40, 256, 257, 3000]) {
+    const names = Array.from({ length: count }, (_, i) => `f${i}`);
+    names[1] = '__proto__';
+    const xml = `<struct>${names.map((n, i) => member(n, String(i))).join('')}${member('f0', 'again')}</struct>`;
+    const v = value(xml) as Record<string, unknown>;
+    t.equal(Object.getPrototypeOf(v), Object.prototype, `${count} members: "__proto__" stays data`);
+    t.same(Object.keys(v), names, `${count} members: every name, in order`);
+    t.equal(v['__proto__'], '1');
+    t.equal(v['f0'], 'again');
+    t.equal(v[`f${count - 1}`], String(count - 1));
+  }
+});
+
+t.test('empty arrays and structs are shared and cannot be changed', async (t) => {
+  const v = value('<struct><member><name>a</name><value><array><data/></array></value></member><member><name>b</name><value><array><data></data></array></value></member><member><name>c</name><value><struct/></value></member><member><name>d</name><value><struct></struct></value></member></struct>') as Record<string, unknown>;
+  t.equal(v['a'], v['b']);
+  t.equal(v['c'], v['d']);
+  t.throws(() => (v['a'] as unknown[]).push(1), TypeError);
+  t.throws(() => { (v['c'] as Record<string, unknown>)['x'] = 1; }, TypeError);
+  t.same(value('<array><data/></array>'), [], 'and still empty');
+});
+
 t.test('faults and broken documents', async (t) => {
   const f = decodeMethodResponse(Buffer.from('<methodResponse><fault><value><struct><member><name>faultCode</name><value><int>1</int></value></member></struct></value></fault></methodResponse>'));
   t.same(f, { kind: 'fault', fault: { faultCode: 1 } });
