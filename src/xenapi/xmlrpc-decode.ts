@@ -2,6 +2,7 @@
 // pool is hundreds of megabytes (VM.get_all_records is ~85 MB at 10,000 VMs): a SAX pass is
 // too slow for it and one JS string cannot hold the biggest answers, so this scans the Buffer
 // and only turns values into strings.
+import { makeStruct } from './record-shapes.js';
 import type { XenStruct, XenValue } from './values.js';
 
 export class XmlRpcDecodeError extends Error {
@@ -240,41 +241,26 @@ function dateTime(text: string, r: Reader): Date {
   return new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${m[7] ?? ''}${zone}`);
 }
 
-// Structs of up to this many members are built with Object.fromEntries, which gives V8 objects
-// with fast properties and a hidden class shared by every struct with the same member names in
-// the same order: xapi's records of one class. Built by assignment, a record of more than ~20
-// fields falls into dictionary mode, ~8× larger (a VM record: 6.2 KB of hash table against 0.7 KB);
-// at 10,000 VMs that was a third of the heap. Larger structs (get_all_records' map from ref to
-// record) are maps of free keys, where dictionary mode is the right form.
-const SHAPED_MEMBERS = 256;
-
 // Values are read-only once decoded, so every empty array or struct can be one shared, frozen
 // value: a VM record holds a dozen (VGPUs, crash_dumps, blocked_operations, other_config, …).
 const EMPTY_ARRAY: readonly XenValue[] = Object.freeze([]);
 const EMPTY_STRUCT: XenStruct = Object.freeze({});
 
 function struct(r: Reader): XenStruct {
-  const entries: [string, XenValue][] = [];
+  const names: string[] = [];
+  const values: XenValue[] = [];
   for (;;) {
     const t = r.tag();
     if (r.closing && t === 'struct') break;
     if (r.closing || t !== 'member') throw new XmlRpcDecodeError(`expected <member>, found <${t}>`, r.pos);
     r.open('name');
-    const name = r.textUntilClose('name');
+    names.push(r.textUntilClose('name'));
     const v = r.tag();
     if (r.closing || v !== 'value') throw new XmlRpcDecodeError('expected <value> in <member>', r.pos);
-    entries.push([name, r.empty ? '' : value(r)]);
+    values.push(r.empty ? '' : value(r));
     r.close('member');
   }
-  // Both forms define own data properties: a key "__proto__" from the wire stays data, never a prototype.
-  if (entries.length === 0) return EMPTY_STRUCT;
-  if (entries.length <= SHAPED_MEMBERS) return Object.fromEntries(entries) as XenStruct;
-  const out: Record<string, XenValue> = {};
-  for (const [name, val] of entries) {
-    if (name === '__proto__') Object.defineProperty(out, name, { value: val, enumerable: true, writable: true, configurable: true });
-    else out[name] = val;
-  }
-  return out;
+  return names.length === 0 ? EMPTY_STRUCT : makeStruct(names, values);
 }
 
 function array(r: Reader): readonly XenValue[] {
