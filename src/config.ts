@@ -82,7 +82,7 @@ export const OPTIONS = {
   'max-contexts': { env: 'WSMAN_MAX_CONTEXTS', default: '10000', help: 'most open enumeration contexts' },
   'max-contexts-per-user': { env: 'WSMAN_MAX_CONTEXTS_PER_USER', default: '1000', help: 'most open enumeration contexts of one user' },
   'max-operation-timeout': { env: 'WSMAN_MAX_OPERATION_TIMEOUT_MS', default: '3600000', help: 'longest OperationTimeout honoured, in ms (longer ones are capped)' },
-  'request-memo': { env: 'WSMAN_REQUEST_MEMO', default: '256', help: 'repeated requests (Identify, Get, Enumerate) remembered decoded, by their text; 0 for none' },
+  'request-memo': { env: 'WSMAN_REQUEST_MEMO', default: '256', help: 'repeated requests (Identify, Get, Enumerate) remembered decoded, by their text without the MessageID and a Get\'s selector values; 0 for none' },
   'enum-ttl': { env: 'WSMAN_ENUM_TTL_MS', default: '600000', help: 'idle lifetime of an enumeration context, in ms' },
   'login-cache': { env: 'WSMAN_LOGIN_CACHE_MS', default: '60000', help: 'how long a checked login is remembered, in ms' },
   'event-timeout': { env: 'XAPI_EVENT_TIMEOUT_S', default: '30', help: 'seconds one event.from call waits for changes' },

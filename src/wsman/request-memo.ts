@@ -1,17 +1,22 @@
 // Decoded requests remembered by their text. A manager that polls sends the same envelope over
-// and over with only the MessageID changed, so the text without the MessageID's value names
-// the decoded request, and a repeat skips the XML reader and the header and body checks.
+// and over with only the MessageID changed, and one that sweeps its VMs sends the same Get with
+// only the selector values changed; so the text without those values names a decoded request
+// (a template), and a repeat skips the XML reader and the header and body checks.
 //
-// Decoding is a pure function of the text (and of fixed limits), so this is safe as long as
-// the value cut out is the MessageID element's whole content and nothing else. The cut is the
-// text after the first 'MessageID' and its next '>', up to the next '<'; a text is remembered
-// only when 'MessageID' occurs there twice (the element's start and end tags: no other element,
-// comment or value names it) and the cut is exactly the MessageID the decoder read; a repeat's
-// cut is used only when it is plain text (no markup, entity, space or character XML 1.0
-// refuses), which every XML reader takes as it stands. 'MessageID' cannot overlap itself, so
-// two texts with the same key are cut at the same place and differ only in that value.
+// Decoding is a pure function of the text (and of fixed limits), so this is safe as long as each
+// value cut out is the whole content of its element and nothing else. A cut is the text after a
+// marker ('MessageID', or the start tag of a 'Selector' in a Get) and its next '>', up to the
+// next '<'. A text is remembered only when the markers occur exactly as the elements' own start
+// and end tags (no other element, comment or value names them) and every cut is exactly the
+// value the decoder read; a repeat's cuts are used only when they are plain text (no markup,
+// entity, space or character XML 1.0 refuses, no marker), which every XML reader takes as it
+// stands. The key holds the length of every piece between cuts, so two texts with the same key
+// are cut at the same places and differ only in those values.
 import type { XmlLimits } from '../soap/xml.js';
+import { ACTION } from '../soap/namespaces.js';
+import type { Headers, Selector } from '../soap/headers.js';
 import type { WsmanRequest } from './request.js';
+import { NAMESPACE_SELECTOR } from './resource-uri.js';
 
 export interface RequestMemoOptions {
   /** decoded requests remembered; 0 remembers none */
@@ -26,6 +31,11 @@ export const DEFAULT_REQUEST_MEMO: RequestMemoOptions = { entries: 256, maxTextC
 // Renew or Release names a fresh context each time; a Put or Invoke carries fresh values.
 const REMEMBERED = new Set<WsmanRequest['kind']>(['identify', 'get', 'enumerate']);
 const MARK = 'MessageID';
+const SELECTOR = 'Selector';
+// Selector values are cut only from a Get (a sweep over instances); elsewhere a Selector may sit
+// in a filter or an EPR, and is part of the template.
+const GET_ACTION = `>${ACTION.GET}<`;
+
 // What any XML reader takes for itself: no markup, entity, space or character XML 1.0 refuses.
 const PLAIN_VALUE = /^[\x21-\x25\x27-\x3b\x3d\x3f-\x5c\x5e-\x7e]{1,256}$/;
 
@@ -96,17 +106,17 @@ export class RequestMemo {
       this.aside--;
       return decode(xml, limits);
     }
-    const cut = split(xml);
-    const key = cut ? xml.slice(0, cut.start) + xml.slice(cut.end) : xml;
+    const cuts = cutsOf(xml);
+    const key = cuts === undefined ? xml : keyOf(xml, cuts);
     const hit = this.cache.get(key);
     this.count(hit !== undefined);
     if (hit !== undefined && hit.limits === limits) {
-      const value = cut ? xml.slice(cut.start, cut.end) : undefined;
-      if (value === undefined) return hit.request;
-      if (PLAIN_VALUE.test(value)) return withMessageId(hit.request, value);
+      if (cuts === undefined) return hit.request;
+      const values = cuts.map((c) => xml.slice(c.start, c.end));
+      if (values.every(swappable)) return withValues(hit.request, cuts, values);
     }
     const request = decode(xml, limits);
-    if (REMEMBERED.has(request.kind) && rememberable(xml, cut, request.messageId)) this.cache.set(key, { request, limits });
+    if (REMEMBERED.has(request.kind) && rememberable(xml, cuts, request)) this.cache.set(key, { request, limits });
     return request;
   }
 
@@ -130,31 +140,123 @@ export class RequestMemo {
 }
 
 interface Cut {
-  /** where 'MessageID' first occurs */
+  readonly kind: 'messageId' | 'selector';
+  /** where the marker occurs */
   readonly at: number;
   readonly start: number;
   readonly end: number;
 }
 
-/** The text after the first 'MessageID' and the next '>', up to the next '<'. */
-function split(xml: string): Cut | undefined {
+/**
+ * The values to cut out, in text order: the MessageID's, and in a Get each Selector's. Undefined
+ * when there is none; a marker with no value after it leaves the text whole (it is decoded).
+ */
+function cutsOf(xml: string): Cut[] | undefined {
+  const cuts: Cut[] = [];
   const at = xml.indexOf(MARK);
-  if (at < 0) return undefined;
-  const gt = xml.indexOf('>', at + MARK.length);
+  if (at >= 0) {
+    const c = valueAfter(xml, 'messageId', at, MARK.length);
+    if (c === undefined) return undefined;
+    cuts.push(c);
+  }
+  if (xml.includes(GET_ACTION)) {
+    for (let s = xml.indexOf(SELECTOR); s >= 0; s = xml.indexOf(SELECTOR, s + SELECTOR.length)) {
+      if (xml.startsWith('Set', s + SELECTOR.length) || !isStartTag(xml, s)) continue;
+      const c = valueAfter(xml, 'selector', s, SELECTOR.length);
+      if (c === undefined) return undefined;
+      cuts.push(c);
+    }
+    cuts.sort((a, b) => a.start - b.start);
+  }
+  return cuts.length === 0 ? undefined : cuts;
+}
+
+/** The text after `at`'s marker and the next '>', up to the next '<'. */
+function valueAfter(xml: string, kind: Cut['kind'], at: number, length: number): Cut | undefined {
+  const gt = xml.indexOf('>', at + length);
   const end = gt < 0 ? -1 : xml.indexOf('<', gt + 1);
-  return end < 0 ? undefined : { at, start: gt + 1, end };
+  return end < 0 ? undefined : { kind, at, start: gt + 1, end };
 }
 
-/** Whether the cut is the one MessageID element's whole content, as the decoder read it. */
-function rememberable(xml: string, cut: Cut | undefined, messageId: string | undefined): boolean {
-  if (cut === undefined) return messageId === undefined && !xml.includes(MARK);
-  const second = xml.indexOf(MARK, cut.at + MARK.length);
-  if (second < 0 || xml.includes(MARK, second + MARK.length)) return false;
-  const value = xml.slice(cut.start, cut.end);
-  return value === messageId && PLAIN_VALUE.test(value);
+/** Whether the marker at `at` is an element's name in a start tag: `<Selector` or `<p:Selector`. */
+function isStartTag(xml: string, at: number): boolean {
+  let i = at - 1;
+  if (xml[i] === ':') {
+    i--;
+    while (i >= 0 && /[\w.-]/.test(xml[i]!)) i--;
+  }
+  return xml[i] === '<';
 }
 
-function withMessageId(r: WsmanRequest, messageId: string): WsmanRequest {
+/** The text without its values, and the length of every piece left, so pieces cannot shift. */
+function keyOf(xml: string, cuts: readonly Cut[]): string {
+  let lengths = '';
+  let text = '';
+  let from = 0;
+  for (const c of cuts) {
+    lengths += `${c.start - from},`;
+    text += xml.slice(from, c.start);
+    from = c.end;
+  }
+  return `${lengths}\u0000${text}${xml.slice(from)}`;
+}
+
+function swappable(value: string): boolean {
+  return PLAIN_VALUE.test(value) && !value.includes(MARK) && !value.includes(SELECTOR);
+}
+
+/** Whether each cut is exactly one value the decoder read, and nothing else names a marker. */
+function rememberable(xml: string, cuts: readonly Cut[] | undefined, request: WsmanRequest): boolean {
+  if (cuts === undefined) return request.messageId === undefined && !xml.includes(MARK);
+  const values = cuts.map((c) => xml.slice(c.start, c.end));
+  if (!values.every(swappable)) return false;
+  const ids = cuts.filter((c) => c.kind === 'messageId');
+  if (ids.length !== 1 || occurrences(xml, MARK) !== 2 || values[cuts.indexOf(ids[0]!)] !== request.messageId) return false;
+  const selectorValues = values.filter((_, i) => cuts[i]!.kind === 'selector');
+  if (selectorValues.length === 0) return true;
+  // Selectors are swapped only where they are the Get's own, all given as text in the SelectorSet.
+  if (request.kind !== 'get') return false;
+  const given = request.headers.selectors ?? [];
+  const named = request.resource.selectors;
+  return (
+    occurrences(xml, SELECTOR) - occurrences(xml, `${SELECTOR}Set`) === 2 * selectorValues.length &&
+    given.length === selectorValues.length &&
+    named.length === given.length &&
+    given.every((s, i) => s.epr === undefined && s.value === selectorValues[i] && named[i] === s && s.name.toLowerCase() !== NAMESPACE_SELECTOR)
+  );
+}
+
+function occurrences(text: string, word: string): number {
+  let n = 0;
+  for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + word.length)) n++;
+  return n;
+}
+
+/** The remembered request with this text's MessageID and selector values. */
+function withValues(r: WsmanRequest, cuts: readonly Cut[], values: readonly string[]): WsmanRequest {
+  let messageId: string | undefined;
+  const selectorValues: string[] = [];
+  cuts.forEach((c, i) => {
+    if (c.kind === 'messageId') messageId = values[i];
+    else selectorValues.push(values[i]!);
+  });
   if (r.kind === 'identify') return { ...r, messageId };
-  return { ...r, messageId, headers: { ...r.headers, messageId } };
+  if (selectorValues.length === 0 || r.kind !== 'get') return { ...r, messageId, headers: headersWith(r.headers, messageId) };
+  const swapped = new Map<Selector, Selector>();
+  const selectors = (r.headers.selectors ?? []).map((s, i) => {
+    const next: Selector = { name: s.name, value: selectorValues[i]! };
+    swapped.set(s, next);
+    return next;
+  });
+  return {
+    ...r,
+    messageId,
+    headers: headersWith(r.headers, messageId, selectors),
+    resource: { ...r.resource, selectors: r.resource.selectors.map((s) => swapped.get(s) ?? s) },
+  };
+}
+
+function headersWith(h: Headers, messageId: string | undefined, selectors?: readonly Selector[]): Headers {
+  const { messageId: _replaced, ...rest } = h;
+  return { ...rest, ...(messageId !== undefined ? { messageId } : {}), ...(selectors !== undefined ? { selectors } : {}) };
 }

@@ -80,6 +80,32 @@ t.test('a request repeated with new MessageIDs is answered as each one asks (dec
   for (let i = 0; i < 2; i++) t.equal((await post(stack.endpoint, getVm(ids[1]!), undefined)).status, 401);
 });
 
+t.test('a sweep of Gets over every VM answers each with its own VM (the template is decoded once)', async (t) => {
+  const x = await xenSession(stack.sim.url);
+  const records = [...guests(await allRecords(x.session, 'VM')).values()];
+  await x.close();
+  const getVm = (name: string, messageId: string): string => envelope({ action: ACTIONS.get, resourceUri: XEN_CS_URI, selectors: { CreationClassName: 'Xen_ComputerSystem', Name: name }, messageId });
+  for (let round = 0; round < 2; round++) {
+    for (const [i, r] of records.entries()) {
+      const id = `uuid:20000000-0000-0000-0000-${String(round * 100 + i).padStart(12, '0')}`;
+      const reply = await post(stack.endpoint, getVm(field(r, 'uuid'), id), ROOT);
+      t.equal(reply.status, 200);
+      t.equal(findOne(reply.xml, NS.WSA, 'RelatesTo')?.text, id);
+      const instance = bodyOf(reply);
+      t.equal(instance ? prop(instance, 'Name') : undefined, field(r, 'uuid'));
+      t.equal(instance ? prop(instance, 'ElementName') : undefined, field(r, 'name_label'), `VM ${i}: its own name`);
+    }
+  }
+  // A value the reader would read differently is read by it: a character reference in the name.
+  const first = field(records[0]!, 'uuid');
+  const spelled = getVm(first, 'uuid:3').replace(`>${first}<`, `>${first.slice(0, 4)}&#x${first.charCodeAt(4).toString(16)};${first.slice(5)}<`);
+  t.not(spelled, getVm(first, 'uuid:3'));
+  const reply = await post(stack.endpoint, spelled, ROOT);
+  t.equal(reply.status, 200);
+  t.equal(prop(bodyOf(reply)!, 'Name'), first);
+  t.equal(faultOf(await post(stack.endpoint, getVm('no-such-vm', 'uuid:4'), ROOT))?.subcode, 'wsa:DestinationUnreachable');
+});
+
 t.test('Locale and DataLocale', async (t) => {
   const ok = await enumerate('<wsman:Locale xml:lang="de-DE" s:mustUnderstand="false"/>');
   t.equal(ok.status, 200, 'a hint we cannot follow is no fault');

@@ -43,11 +43,12 @@ t.test('a request repeated with another MessageID is decoded once, and answers w
   t.same(messageIdOf(second), { top: 'uuid:bbb-0001', header: 'uuid:bbb-0001' });
   t.same({ ...second, messageId: 'x', headers: { ...('headers' in second ? second.headers : {}), messageId: 'x' } },
     { ...first, messageId: 'x', headers: { ...('headers' in first ? first.headers : {}), messageId: 'x' } }, 'all else is the same request');
-  // A different instance is a different request.
+  // Another instance is the same Get with another selector value: a sweep is decoded once too.
   const other = memo.decode(get('uuid:ccc', 'vm-2'), DEFAULT_XML_LIMITS, d.decode);
-  t.equal(d.count(), 2);
+  t.equal(d.count(), 1);
   t.equal(other.kind === 'get' ? other.resource.selectors[0]?.value : undefined, 'vm-2');
-  t.equal(memo.size, 2);
+  t.same(other, d.decode(get('uuid:ccc', 'vm-2'), DEFAULT_XML_LIMITS), 'what the reader makes of it');
+  t.equal(memo.size, 1);
 });
 
 t.test('a MessageID the reader would read differently is decoded', async (t) => {
@@ -97,9 +98,9 @@ t.test('the MessageID as clients send it: openwsman marks it mustUnderstand', as
   const r = memo.decode(marked('uuid:2'), DEFAULT_XML_LIMITS, d.decode);
   t.same(messageIdOf(r), { top: 'uuid:2', header: 'uuid:2' });
   t.equal(d.count(), 1);
-  // A value holding the word itself is still plain text.
+  // A value holding a marker word is decoded: the cuts of such a text are not trusted.
   t.equal(memo.decode(marked('MessageID'), DEFAULT_XML_LIMITS, d.decode).messageId, 'MessageID');
-  t.equal(d.count(), 1);
+  t.equal(d.count(), 2);
 });
 
 t.test('Identify with and without a MessageID', async (t) => {
@@ -148,8 +149,9 @@ t.test('what is not remembered', async (t) => {
 t.test('when requests do not repeat, the memo stands aside, then tries again', async (t) => {
   const memo = new RequestMemo();
   const d = decoder();
-  // A sweep: every request names another instance.
-  for (let i = 0; i < 512; i++) memo.decode(get(`uuid:${i}`, `vm-${i}`), DEFAULT_XML_LIMITS, d.decode);
+  // Requests that never repeat (each with a header of its own).
+  const unique = (i: number): string => getWith(`<wsa:MessageID>uuid:${i}</wsa:MessageID>`, 'vm-1', `<x:Seq xmlns:x="urn:x">${i}</x:Seq>`);
+  for (let i = 0; i < 512; i++) memo.decode(unique(i), DEFAULT_XML_LIMITS, d.decode);
   t.ok(memo.standingAside, 'no repeats in 512 lookups');
   const before = d.count();
   memo.decode(get('uuid:x', 'vm-1'), DEFAULT_XML_LIMITS, d.decode);
@@ -161,4 +163,115 @@ t.test('when requests do not repeat, the memo stands aside, then tries again', a
   t.notOk(memo.standingAside);
   const r = memo.decode(get('uuid:last', 'vm-3'), DEFAULT_XML_LIMITS, d.decode);
   t.equal(r.messageId, 'uuid:last');
+});
+
+/** A Get as clients send it, with any selectors (name, raw element content) and the MessageID before or after them. */
+const getSelecting = (id: string, selectors: readonly (readonly [string, string])[], opts: { idLast?: boolean; uri?: string; extra?: string } = {}): string => {
+  const idEl = `<wsa:MessageID>${id}</wsa:MessageID>`;
+  const set = selectors.length === 0 ? '' : `<wsman:SelectorSet>${selectors.map(([n, v]) => `<wsman:Selector Name="${n}">${v}</wsman:Selector>`).join('')}</wsman:SelectorSet>`;
+  return `<s:Envelope xmlns:s="${NS.S}" xmlns:wsa="${NS.WSA}" xmlns:wsman="${NS.WSMAN}"><s:Header>` +
+    `<wsa:To>http://127.0.0.1/wsman</wsa:To><wsman:ResourceURI>${opts.uri ?? CS}</wsman:ResourceURI>` +
+    `<wsa:Action>${ACTION.GET}</wsa:Action>${opts.idLast ? '' : idEl}${set}${opts.extra ?? ''}${opts.idLast ? idEl : ''}</s:Header><s:Body/></s:Envelope>`;
+};
+
+t.test('a sweep of Gets over many instances is decoded once, each with its own values', async (t) => {
+  const memo = new RequestMemo();
+  const d = decoder();
+  for (const idLast of [false, true]) {
+    for (let i = 0; i < 300; i++) {
+      const xml = getSelecting(`uuid:${idLast}-${i}`, [['CreationClassName', 'Xen_ComputerSystem'], ['Name', `vm-${i}`]], { idLast });
+      const r = memo.decode(xml, DEFAULT_XML_LIMITS, d.decode);
+      if (i % 50 === 0) t.same(r, decodeRequest(decodeEnvelope(xml, DEFAULT_XML_LIMITS), { maxElementsCap: 1000 }), `${idLast ? 'MessageID last' : 'MessageID first'}, vm-${i}`);
+      if (r.kind !== 'get') throw new Error('not a Get');
+      t.equal(r.resource.selectors[1]?.value, `vm-${i}`);
+      t.equal(r.headers.selectors?.[1], r.resource.selectors[1], 'one selector, seen from the headers and the resource');
+    }
+  }
+  t.equal(d.count(), 2, 'one decode for each template');
+  t.notOk(memo.standingAside);
+});
+
+t.test('selectors that are not plain values of the Get itself are never swapped', async (t) => {
+  const d = decoder();
+  const cases: [string, (v: string) => string][] = [
+    ['the namespace selector', (v) => getSelecting('uuid:1', [['__cimnamespace', v], ['Name', 'vm-1']])],
+    ['a query selector beside the set', (v) => getSelecting('uuid:1', [['Name', v]], { uri: `${CS}?CreationClassName=Xen_ComputerSystem` })],
+    ['a Selector named in a comment', (v) => getSelecting('uuid:1', [['Name', v]], { extra: '<!-- wsman:Selector -->' })],
+    ['a Selector in another header', (v) => getSelecting('uuid:1', [['Name', v]], { extra: '<x:Selector xmlns:x="urn:x">vm-1</x:Selector>' })],
+  ];
+  for (const [what, text] of cases) {
+    const memo = new RequestMemo();
+    memo.decode(text('root/cimv2'), DEFAULT_XML_LIMITS, d.decode);
+    const before = d.count();
+    const second = text('interop');
+    t.same(memo.decode(second, DEFAULT_XML_LIMITS, d.decode), decodeRequest(decodeEnvelope(second, DEFAULT_XML_LIMITS), { maxElementsCap: 1000 }), what);
+    t.equal(d.count(), before + 1, `${what}: decoded`);
+  }
+  // A Selector in an Enumerate's filter is part of the template: another value is another request.
+  const enumerate = (name: string): string =>
+    `<s:Envelope xmlns:s="${NS.S}" xmlns:wsa="${NS.WSA}" xmlns:wsman="${NS.WSMAN}" xmlns:wsen="${NS.WSEN}"><s:Header>` +
+    `<wsa:To>http://127.0.0.1/wsman</wsa:To><wsman:ResourceURI>${CS}</wsman:ResourceURI><wsa:Action>${ACTION.ENUMERATE}</wsa:Action>` +
+    `<wsa:MessageID>uuid:e</wsa:MessageID></s:Header><s:Body><wsen:Enumerate><wsman:Filter Dialect="http://schemas.dmtf.org/wbem/wsman/1/wsman/SelectorFilter">` +
+    `<wsman:SelectorSet><wsman:Selector Name="Name">${name}</wsman:Selector></wsman:SelectorSet></wsman:Filter></wsen:Enumerate></s:Body></s:Envelope>`;
+  const memo = new RequestMemo();
+  memo.decode(enumerate('vm-1'), DEFAULT_XML_LIMITS, d.decode);
+  const r = memo.decode(enumerate('vm-2'), DEFAULT_XML_LIMITS, d.decode);
+  t.same(r.kind === 'enumerate' && r.filter?.kind === 'selector' ? r.filter.selectors[0]?.value : undefined, 'vm-2');
+  t.equal(memo.decode(enumerate('vm-1'), DEFAULT_XML_LIMITS, d.decode).kind, 'enumerate');
+  t.equal(memo.size, 2, 'two filters, two requests');
+});
+
+/** JSON with every object's keys sorted: two requests compared as values, whatever their key order. */
+const canonical = (v: unknown): string =>
+  JSON.stringify(v, (_k, x: unknown) => (x !== null && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
+
+t.test('seeded: whatever the values, the memo answers what the reader answers', async (t) => {
+  let seed = 20261124;
+  const rnd = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed % n;
+  };
+  const pieces = ['a', 'vm', '-', '7', ':', 'uuid', ' ', '&amp;', '&#x41;', '&bad;', 'Selector', 'MessageID', '<!--c-->', '<![CDATA[x]]>', '<b/>', '>', '"', "'", '\t', '\u00e9', '\u0001', ']]>', '='];
+  const value = (): string => Array.from({ length: 1 + rnd(4) }, () => pieces[rnd(pieces.length)]).join('');
+  const plain = (): string => `v${rnd(1000)}`;
+  const names = ['Name', 'CreationClassName', 'SystemName', '__cimnamespace', 'DeviceID'];
+  const outcome = (f: () => unknown): unknown => {
+    try {
+      return f();
+    } catch (err) {
+      return err instanceof WsmanFault ? { fault: err.subcode, detail: err.detail } : { error: String(err) };
+    }
+  };
+  const memo = new RequestMemo();
+  const d = decoder();
+  let served = 0;
+  for (let i = 0; i < 3000; i++) {
+    const count = rnd(3);
+    const sel = Array.from({ length: count }, (_, k) => [names[(k + rnd(2)) % names.length]!, rnd(4) === 0 ? value() : plain()] as const);
+    const xml = getSelecting(rnd(5) === 0 ? value() : `uuid:${plain()}`, sel, { idLast: rnd(2) === 0 });
+    const before = d.count();
+    const got = outcome(() => memo.decode(xml, DEFAULT_XML_LIMITS, d.decode));
+    if (d.count() === before) served++;
+    const want = outcome(() => decodeRequest(decodeEnvelope(xml, DEFAULT_XML_LIMITS), { maxElementsCap: 1000 }));
+    if (canonical(got) !== canonical(want)) {
+      t.fail(`text ${i} differs: ${xml}`);
+      return;
+    }
+  }
+  t.ok(served > 1000, `most were served from the memo (${served} of 3000)`);
+});
+
+t.test('a small memo keeps what is used and drops what is not, a generation at a time', async (t) => {
+  const memo = new RequestMemo({ entries: 4, maxTextChars: 8192 });
+  const d = decoder();
+  const uri = (k: string): string => `${CS.replace('CIM_ComputerSystem', `Xen_${k}`)}`;
+  const text = (k: string, id: string): string => getSelecting(id, [['Name', 'x']], { uri: uri(k) });
+  for (const k of ['A', 'B', 'C']) memo.decode(text(k, 'uuid:1'), DEFAULT_XML_LIMITS, d.decode);
+  t.equal(d.count(), 3);
+  memo.decode(text('A', 'uuid:2'), DEFAULT_XML_LIMITS, d.decode);
+  t.equal(d.count(), 3, 'A, from the older generation, is still known (and now young again)');
+  for (const k of ['D', 'E']) memo.decode(text(k, 'uuid:1'), DEFAULT_XML_LIMITS, d.decode);
+  t.ok(memo.size <= 4);
+  memo.decode(text('B', 'uuid:3'), DEFAULT_XML_LIMITS, d.decode);
+  t.equal(d.count(), 6, 'B, never used again, was dropped');
 });
