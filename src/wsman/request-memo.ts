@@ -113,7 +113,8 @@ export class RequestMemo {
     if (hit !== undefined && hit.limits === limits) {
       if (cuts === undefined) return hit.request;
       const values = cuts.map((c) => xml.slice(c.start, c.end));
-      if (values.every(swappable)) return withValues(hit.request, cuts, values);
+      const swapped = values.every(swappable) ? withValues(hit.request, cuts, values) : undefined;
+      if (swapped !== undefined) return swapped;
     }
     const request = decode(xml, limits);
     if (REMEMBERED.has(request.kind) && rememberable(xml, cuts, request)) this.cache.set(key, { request, limits });
@@ -232,14 +233,18 @@ function occurrences(text: string, word: string): number {
   return n;
 }
 
-/** The remembered request with this text's MessageID and selector values. */
-function withValues(r: WsmanRequest, cuts: readonly Cut[], values: readonly string[]): WsmanRequest {
+/**
+ * The remembered request with this text's MessageID and selector values; undefined without a
+ * MessageID (never, for a text with a remembered text's key: each was remembered with one).
+ */
+function withValues(r: WsmanRequest, cuts: readonly Cut[], values: readonly string[]): WsmanRequest | undefined {
   let messageId: string | undefined;
   const selectorValues: string[] = [];
   cuts.forEach((c, i) => {
     if (c.kind === 'messageId') messageId = values[i];
     else selectorValues.push(values[i]!);
   });
+  if (messageId === undefined) return undefined;
   if (r.kind === 'identify') return { ...r, messageId };
   if (selectorValues.length === 0 || r.kind !== 'get') return { ...r, messageId, headers: headersWith(r.headers, messageId) };
   const swapped = new Map<Selector, Selector>();
@@ -256,7 +261,6 @@ function withValues(r: WsmanRequest, cuts: readonly Cut[], values: readonly stri
   };
 }
 
-function headersWith(h: Headers, messageId: string | undefined, selectors?: readonly Selector[]): Headers {
-  const { messageId: _replaced, ...rest } = h;
-  return { ...rest, ...(messageId !== undefined ? { messageId } : {}), ...(selectors !== undefined ? { selectors } : {}) };
+function headersWith(h: Headers, messageId: string, selectors?: readonly Selector[]): Headers {
+  return selectors !== undefined ? { ...h, messageId, selectors } : { ...h, messageId };
 }

@@ -24,3 +24,31 @@ t.test('case folding stays right beyond the names it remembers', async (t) => {
   }
   t.equal(inst.get('prop6000x'), undefined);
 });
+
+t.test('instances of one class with different property lists each find their own', async (t) => {
+  const a = new CimInstance('Mixed', path, [['Alpha', 1], ['Beta', 2]]);
+  const b = new CimInstance('Mixed', path, [['Alpha', 3], ['Gamma', 4]]);
+  const c = new CimInstance('Mixed', path, [['Alpha', 5], ['Beta', 6]]);
+  t.equal(a.get('beta'), 2);
+  t.equal(a.get('gamma'), undefined);
+  t.equal(b.get('GAMMA'), 4);
+  t.equal(b.get('beta'), undefined);
+  t.equal(c.get('BETA'), 6);
+  t.equal(c.get('alpha'), 5);
+  t.equal(a.get('ALPHA'), 1, 'an older instance keeps its own index');
+});
+
+t.test('more classes than the shared indexes hold still fold case', async (t) => {
+  for (let i = 0; i < 4200; i++) {
+    const inst = new CimInstance(`Class${i}`, path, [['SomeName', i]]);
+    t.equal(inst.get('somename'), i);
+  }
+});
+
+t.test('instances built alike share their index and stay right', async (t) => {
+  const vms = Array.from({ length: 3 }, (_, i) => new CimInstance('Xen_ComputerSystem', path, [['ElementName', `vm-${i}`], ['EnabledState', i]]));
+  vms.forEach((vm, i) => {
+    t.equal(vm.get('elementname'), `vm-${i}`);
+    t.equal(vm.get('enabledSTATE'), i);
+  });
+});
