@@ -48,6 +48,8 @@ export interface Gateway {
   readonly model: XenModel;
   readonly contexts: EnumerationContexts;
   readonly logins: LoginCache;
+  /** decoded requests remembered by their text (sizes and state, for tests and diagnostics) */
+  readonly requestMemo: RequestMemo;
   /** stop accepting, finish in-flight requests, release contexts and XenAPI sessions */
   close(): Promise<void>;
 }
@@ -109,13 +111,14 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
   });
   const logins = new LoginCache(client, { ttlMs: config.loginCacheMs, max: 10_000, originator: ORIGINATOR, backend: model });
   const health = new ModelHealth(model, { staleServeMs: config.staleServeMs });
+  const requestMemo = new RequestMemo({ ...DEFAULT_REQUEST_MEMO, entries: config.requestMemo });
   const deps: WsmanDeps = {
     availability: health,
     cimom,
     contexts,
     product: productInfo(model, securityProfiles(config, options.tls !== undefined)),
     limits: { defaultMaxEnvelopeSize: config.defaultMaxEnvelopeSize, maxElementsCap: config.maxElementsCap, maxOperationTimeoutMs: config.maxOperationTimeoutMs },
-    requestMemo: new RequestMemo({ ...DEFAULT_REQUEST_MEMO, entries: config.requestMemo }),
+    requestMemo,
   };
 
   const principalOf = (session: UserSession, user: string, password: string, remoteAddress: string): Principal => {
@@ -167,6 +170,7 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
     model,
     contexts,
     logins,
+    requestMemo,
     close: async () => {
       if (closed) return;
       closed = true;

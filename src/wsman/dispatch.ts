@@ -48,7 +48,8 @@ export async function dispatchWsman(input: DispatchInput, deps: WsmanDeps): Prom
   try {
     // The envelope is kept for a fault's RelatesTo when the request is refused while decoded.
     const decode = (xml: string, limits: XmlLimits): WsmanRequest => decodeRequest((env = decodeEnvelope(xml, limits)), { maxElementsCap: deps.limits.maxElementsCap });
-    req = deps.requestMemo ? deps.requestMemo.decode(input.xml, input.xmlLimits, decode) : decode(input.xml, input.xmlLimits);
+    // Only callers who logged in are remembered: anyone else could fill the memo, or keep it standing aside.
+    req = deps.requestMemo && input.principal ? deps.requestMemo.decode(input.xml, input.xmlLimits, decode) : decode(input.xml, input.xmlLimits);
   } catch (err) {
     // Nothing is served before authentication, not even the details of a fault.
     if (!input.principal) return { kind: 'unauthenticated' };

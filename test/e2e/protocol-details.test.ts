@@ -106,6 +106,22 @@ t.test('a sweep of Gets over every VM answers each with its own VM (the template
   t.equal(faultOf(await post(stack.endpoint, getVm('no-such-vm', 'uuid:4'), ROOT))?.subcode, 'wsa:DestinationUnreachable');
 });
 
+t.test('requests without credentials are never remembered: they can neither fill the memo nor switch it off', async (t) => {
+  const memo = stack.gateway.requestMemo;
+  const getVm = (name: string, messageId: string): string => envelope({ action: ACTIONS.get, resourceUri: XEN_CS_URI, selectors: { CreationClassName: 'Xen_ComputerSystem', Name: name }, messageId });
+  const sizeBefore = memo.size;
+  const identify = (extra: string): string => `<s:Envelope xmlns:s="${NS.S}" xmlns:wsmid="${NS.WSMID}"><s:Header>${extra}</s:Header><s:Body><wsmid:Identify/></s:Body></s:Envelope>`;
+  for (let i = 0; i < 600; i++) {
+    // Every one a new text: counted as misses, they would make the memo stand aside.
+    const r = await post(stack.endpoint, i % 2 === 0 ? getVm(vm, `uuid:${i}`).replace('<s:Header>', `<s:Header><x:N xmlns:x="urn:x">${i}</x:N>`) : identify(`<x:N xmlns:x="urn:x">${i}</x:N>`), undefined);
+    t.equal(r.status, i % 2 === 0 ? 401 : 200);
+  }
+  t.equal(memo.size, sizeBefore, 'nothing remembered');
+  t.notOk(memo.standingAside, 'and the memo still in use');
+  t.equal((await post(stack.endpoint, identify('<x:Fresh xmlns:x="urn:x">1</x:Fresh>'), ROOT)).status, 200);
+  t.equal(memo.size, sizeBefore + 1, 'the same kind of request, logged in, is remembered');
+});
+
 t.test('Locale and DataLocale', async (t) => {
   const ok = await enumerate('<wsman:Locale xml:lang="de-DE" s:mustUnderstand="false"/>');
   t.equal(ok.status, 200, 'a hint we cannot follow is no fault');
