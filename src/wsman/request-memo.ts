@@ -142,8 +142,6 @@ export class RequestMemo {
 
 interface Cut {
   readonly kind: 'messageId' | 'selector';
-  /** where the marker occurs */
-  readonly at: number;
   readonly start: number;
   readonly end: number;
 }
@@ -176,7 +174,7 @@ function cutsOf(xml: string): Cut[] | undefined {
 function valueAfter(xml: string, kind: Cut['kind'], at: number, length: number): Cut | undefined {
   const gt = xml.indexOf('>', at + length);
   const end = gt < 0 ? -1 : xml.indexOf('<', gt + 1);
-  return end < 0 ? undefined : { kind, at, start: gt + 1, end };
+  return end < 0 ? undefined : { kind, start: gt + 1, end };
 }
 
 /** Whether the marker at `at` is an element's name in a start tag: `<Selector` or `<p:Selector`. */
