@@ -73,9 +73,16 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
     forceCloseConnections: 'idle' as const,
     // Keep-alive: polling managers reuse connections; idle ones are closed after this.
     keepAliveTimeout: 65_000,
+    // Headers that stop arriving are answered 408 and closed (Node checks at this interval); a
+    // body that stops is cut off by the route (wsman-route.ts). No client, with credentials or
+    // not, holds a connection or a shutdown for ever.
+    requestTimeout: config.requestTimeoutMs,
+    http: { connectionsCheckingInterval: checkingInterval(config.requestTimeoutMs) },
   };
   const app = Fastify(fastifyOptions);
-  const httpsApp = options.tls ? Fastify({ ...fastifyOptions, https: { cert: options.tls.cert, key: options.tls.key } }) : undefined;
+  const httpsApp = options.tls
+    ? Fastify({ ...fastifyOptions, https: { cert: options.tls.cert, key: options.tls.key, connectionsCheckingInterval: checkingInterval(config.requestTimeoutMs) } })
+    : undefined;
   const log: FastifyBaseLogger = app.log;
   const feed = new EventFeed(service, model, {
     eventTimeoutS: config.eventTimeoutS,
@@ -151,6 +158,7 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
       xmlLimits: DEFAULT_XML_LIMITS,
       anonymousBodyLimit: 16 * 1024,
       paths: ['/wsman', '/wsman/'],
+      bodyTimeoutMs: config.requestTimeoutMs,
       throttle,
       refuseBasic: !secure && config.refuseBasicOverHttp,
       httpsWhere: () => {
@@ -185,6 +193,11 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
       client.close();
     },
   };
+}
+
+/** How often Node looks for requests past their time: a few times within the limit, at most every second. */
+function checkingInterval(requestTimeoutMs: number): number {
+  return Math.max(50, Math.min(1000, Math.floor(requestTimeoutMs / 4)));
 }
 
 /** DSP0226 §6.3 security profiles: what the listeners accept. */

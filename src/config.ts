@@ -46,6 +46,8 @@ export interface GatewayConfig {
   readonly staleServeMs: number;
   /** how long a method waits for its XenAPI task before answering 4096 with a job */
   readonly jobWaitMs: number;
+  /** how long a client may take to send a whole request (headers and body) */
+  readonly requestTimeoutMs: number;
   /** how long a finished job stays readable */
   readonly jobRetentionMs: number;
 }
@@ -68,6 +70,7 @@ export const OPTIONS = {
   'login-slow-after': { env: 'WSMAN_LOGIN_SLOW_AFTER', default: '5', help: 'failed logins from one address before its attempts are slowed' },
   'login-lock-after': { env: 'WSMAN_LOGIN_LOCK_AFTER', default: '20', help: 'failed logins from one address before it is refused for --login-lock' },
   'login-lock': { env: 'WSMAN_LOGIN_LOCK_MS', default: '300000', help: 'how long a locked-out address is refused, in ms' },
+  'request-timeout': { env: 'WSMAN_REQUEST_TIMEOUT_MS', default: '30000', help: 'how long a client may take to send a whole request, in ms (then 408 and the connection is closed)' },
   'xapi-url': { env: 'XAPI_URL', help: 'URL of a real or external xapi, e.g. https://xs01 (default: start the embedded simulator)' },
   'xapi-user': { env: 'XAPI_USER', default: 'root', help: 'user of the service session that feeds the cache' },
   'xapi-password': { env: 'XAPI_PASSWORD', default: 'xenroot', help: "its password (the simulator's root password by default)" },
@@ -183,6 +186,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Gat
     staleServeMs: num('stale-serve', 0),
     jobWaitMs: num('job-wait', 0, 600_000),
     jobRetentionMs: num('job-retention', 1000),
+    requestTimeoutMs: num('request-timeout', 100, 3_600_000),
   };
 }
 

@@ -1,6 +1,7 @@
 // POST /wsman: authenticate, decode the body's charset, hand the text to the WS-Man layer,
 // and send its reply in the request's encoding. Faults leave with HTTP 500, missing or
 // wrong credentials with 401 and an empty body.
+import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../cim/operation-context.js';
 import { WsmanFault } from '../soap/faults.js';
@@ -19,6 +20,8 @@ export interface WsmanRouteOptions {
   /** largest body accepted from a caller without credentials (only Identify is served to them) */
   readonly anonymousBodyLimit: number;
   readonly paths: readonly string[];
+  /** how long the body may take to arrive once the headers have; then the connection is closed */
+  readonly bodyTimeoutMs: number;
   /** slows and then refuses addresses that keep failing to log in */
   readonly throttle: LoginThrottle;
   /** plain HTTP front end that refuses Basic credentials (they would cross the network in clear) */
@@ -28,6 +31,8 @@ export interface WsmanRouteOptions {
 }
 
 const SOAP_TYPES = new Set(['application/soap+xml', 'text/xml']);
+const awaitingBody = new WeakSet<Socket>();
+const timeoutHandled = new WeakSet<FastifyInstance>();
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -36,6 +41,15 @@ declare module 'fastify' {
 }
 
 export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions): void {
+  // A socket that times out while its request's body is awaited is told so (408) before it is
+  // closed; any other (an idle keep-alive connection) is just closed, as Node does.
+  if (!timeoutHandled.has(app)) {
+    timeoutHandled.add(app);
+    app.server.on('timeout', (socket: Socket) => {
+      if (awaitingBody.delete(socket) && socket.writable) socket.write('HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+    });
+  }
   // Declared up front: a property added to requests later changes their shape and slows every
   // request Fastify handles (V8 hidden classes).
   if (!app.hasRequestDecorator('principal')) app.decorateRequest('principal', undefined);
@@ -44,13 +58,14 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
     return new WsmanFault('wsman:AccessDenied', { reason: `Basic authentication over plain HTTP is refused by this service; use HTTPS${where ? ` (${where})` : ''}.` });
   };
   const sendFault = (reply: FastifyReply, fault: WsmanFault): FastifyReply => {
+    answeredEarly(reply);
     const out = faultOutcome(fault, undefined, 'get');
     return out.kind === 'reply' ? send(reply, out.status, out.xml, 'utf-8') : reply;
   };
   // A listener that refuses Basic does not ask for it either: a 401 challenge would invite the
   // password in clear, only to refuse it.
   const unauthorized = (reply: FastifyReply): FastifyReply =>
-    opts.refuseBasic
+    answeredEarly(reply) || opts.refuseBasic
       ? sendFault(reply, basicRefused())
       : reply.code(401).header('WWW-Authenticate', WWW_AUTHENTICATE).header('Content-Length', '0').send();
 
@@ -85,7 +100,14 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
   // cost of a promise chain; only a login XenAPI has to check waits. Once it has answered, the
   // hook does not call done (Fastify's rule for replying from a hook).
   const authenticate = (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void => {
-    const creds = parseBasic(req.headers.authorization);
+    // Idle time on the socket until the handler runs (the body has come): a body that stops
+    // arriving closes the connection. Node sets the keep-alive timeout again after the answer.
+    req.raw.socket.setTimeout(opts.bodyTimeoutMs);
+    awaitingBody.add(req.raw.socket);
+    // MS-WSMV: an Identify asked for unauthenticated is served as such, whatever credentials
+    // come along (right, wrong or broken); any other request with the header is refused below.
+    const anonymous = req.headers['wsmanidentify'] !== undefined && String(req.headers['wsmanidentify']).trim().toLowerCase() === 'unauthenticated';
+    const creds = anonymous ? undefined : parseBasic(req.headers.authorization);
     if (creds === null) return void unauthorized(reply);
     if (creds === undefined) {
       const length = Number(req.headers['content-length'] ?? 0);
@@ -96,13 +118,20 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
       // The password already crossed the network in clear; at least do not use it.
       return void sendFault(reply, basicRefused());
     }
+    // A login XenAPI accepted a moment ago stands even while the address is slowed or locked:
+    // failed guesses from one address (a NAT, a proxy) must not stop the pollers behind it. It
+    // does not clear the address's failures either, or a guesser could hide behind them.
+    const remembered = opts.authenticator.remembered?.(creds.user, creds.password, req.ip);
+    if (remembered) {
+      req.principal = remembered;
+      return done();
+    }
     const verdict = opts.throttle.check(req.ip);
     if (verdict.kind === 'locked') {
       req.log.warn({ remote: req.ip }, 'login refused: too many failed logins from this address');
+      answeredEarly(reply);
       return void reply.code(401).header('WWW-Authenticate', WWW_AUTHENTICATE).header('Retry-After', String(verdict.retryAfterS)).header('Content-Length', '0').send();
     }
-    const remembered = verdict.delayMs === 0 ? opts.authenticator.remembered?.(creds.user, creds.password, req.ip) : undefined;
-    if (remembered) return accept(req, remembered, done);
     login(req, reply, creds, verdict.delayMs).then(
       (principal) => {
         if (principal) accept(req, principal, done);
@@ -112,6 +141,9 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
   };
 
   const handler = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    // The body is here; an operation may now take as long as its OperationTimeout allows.
+    req.raw.socket.setTimeout(0);
+    awaitingBody.delete(req.raw.socket);
     const media = parseContentType(req.headers['content-type']);
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!req.principal && body.length > opts.anonymousBodyLimit) return unauthorized(reply);
@@ -174,6 +206,13 @@ export function registerAnonymousIdentify(app: FastifyInstance, deps: WsmanDeps)
 function send(reply: FastifyReply, status: number, xml: XmlText, encoding: Encoding): FastifyReply {
   const { body, contentType } = encodeReply(xml, encoding);
   return reply.code(status).header('Content-Type', contentType).send(body);
+}
+
+/** An answer given before the body was read: the connection is no longer waiting for one. Always false. */
+function answeredEarly(reply: FastifyReply): false {
+  const socket = reply.raw.socket;
+  if (socket) awaitingBody.delete(socket);
+  return false;
 }
 
 /** Errors as log fields, without anything a request carried in its headers. */

@@ -288,6 +288,12 @@ t.test('unauthenticated Identify: WSMANIDENTIFY header and /wsman-anon/identify,
   t.equal(withCreds.status, 200);
   t.notOk(findOne(withCreds.xml, NS.WSMID, 'SecurityProfiles'), 'no security profiles with the header, credentials or not');
   t.notMatch(findOne(withCreds.xml, NS.WSMID, 'ProductVersion')?.text, /XenAPI/);
+  // The header wins over credentials of any kind: wrong ones are not even checked (nor counted as a failed login).
+  for (const creds of [{ user: 'root', password: 'wrong' }, { user: 'nobody', password: '' }]) {
+    const r = await post(stack.endpoint, identifyEnvelope(), creds, undefined, { WSMANIDENTIFY: 'unauthenticated' });
+    t.equal(r.status, 200, `${creds.user}:${creds.password}`);
+    t.notOk(findOne(r.xml, NS.WSMID, 'SecurityProfiles'));
+  }
   const plain = await post(stack.endpoint, identifyEnvelope(), ROOT);
   t.match(findOne(plain.xml, NS.WSMID, 'ProductVersion')?.text, /XenAPI/, 'without the header, an authenticated Identify has the details');
   const anonUrl = stack.endpoint.replace('/wsman', '/wsman-anon/identify');
@@ -311,9 +317,15 @@ t.test('failed logins from one address are slowed, then refused for a while', as
     times.push(Date.now() - s);
   }
   t.ok((times[3] ?? 0) >= 200, `attempts after the second are slowed (${times.join(', ')} ms)`);
-  const locked = await enumerate('', '<wsen:Enumerate/>', ROOT);
-  t.equal(locked.status, 401, 'even the right password is refused while locked out');
+  const locked = await enumerate('', '<wsen:Enumerate/>', { user: 'root', password: 'another-guess' });
+  t.equal(locked.status, 401, 'credentials XenAPI would have to check are refused while locked out');
   t.ok(Number(locked.headers.get('retry-after')) >= 1, 'with Retry-After');
+  const t0 = Date.now();
+  const poller = await enumerate('', '<wsen:Enumerate/>', ROOT);
+  t.equal(poller.status, 200, 'a login XenAPI accepted a moment ago still stands: guesses from the address do not stop its pollers');
+  t.ok(Date.now() - t0 < 200, 'and is not slowed');
+  await release(ctxOf(poller));
+  t.equal((await enumerate('', '<wsen:Enumerate/>', { user: 'root', password: 'third-guess' })).status, 401, 'nor does it lift the lock');
   await new Promise((r) => setTimeout(r, 1700));
   const ok = await enumerate('', '<wsen:Enumerate/>', ROOT);
   t.equal(ok.status, 200, 'and accepted again after the lock time');

@@ -1,0 +1,41 @@
+// Clients that stop sending halfway: answered 408 and closed within --request-timeout, so they
+// hold neither a connection nor a shutdown.
+import { connect, type Socket } from 'node:net';
+import t from 'tap';
+import { startStack } from '../helpers/stack.js';
+
+/** Opens a connection, sends `bytes`, and resolves with everything received once it closes. */
+function stall(port: number, bytes: string): { socket: Socket; closed: Promise<{ text: string; ms: number }> } {
+  const t0 = performance.now();
+  const socket = connect(port, '127.0.0.1');
+  let text = '';
+  socket.on('data', (d) => (text += d.toString('latin1')));
+  socket.on('error', () => undefined);
+  const closed = new Promise<{ text: string; ms: number }>((resolve) => socket.on('close', () => resolve({ text, ms: performance.now() - t0 })));
+  socket.write(bytes);
+  return { socket, closed };
+}
+
+t.test('a body that never arrives, or headers that stop, are cut off at the request timeout', async (t) => {
+  const stack = await startStack({ sim: { vms: 2 }, config: { requestTimeoutMs: 500 } });
+  t.teardown(() => stack.close());
+  const port = Number(new URL(stack.endpoint).port);
+  const body = stall(port, 'POST /wsman HTTP/1.1\r\nHost: x\r\nContent-Type: application/soap+xml\r\nContent-Length: 898\r\n\r\n<?xml version="1.0"?><s:Envelo');
+  const headers = stall(port, 'POST /wsman HTTP/1.1\r\nHost: x\r\nContent-Ty');
+  for (const [what, c] of [['body', body], ['headers', headers]] as const) {
+    const { text, ms } = await c.closed;
+    t.match(text, /^HTTP\/1\.1 408 /, `${what}: 408`);
+    t.ok(ms < 5000, `${what}: closed after ${Math.round(ms)} ms`);
+  }
+});
+
+t.test('a shutdown does not wait for a client that stopped sending', async (t) => {
+  const stack = await startStack({ sim: { vms: 2 }, config: { requestTimeoutMs: 500 } });
+  const port = Number(new URL(stack.endpoint).port);
+  const c = stall(port, 'POST /wsman HTTP/1.1\r\nHost: x\r\nContent-Type: application/soap+xml\r\nContent-Length: 898\r\n\r\n<s:Env');
+  await new Promise((r) => setTimeout(r, 100));
+  const t0 = performance.now();
+  await stack.close();
+  t.ok(performance.now() - t0 < 5000, `closed in ${Math.round(performance.now() - t0)} ms`);
+  await c.closed;
+});
