@@ -33,5 +33,9 @@ export function registerSoapBody(app: FastifyInstance, opts: SoapBodyOptions): v
     return reply.code(fault.httpStatus).header('Content-Type', contentType).send(body);
   });
 
-  app.setNotFoundHandler((_req, reply) => reply.code(404).type('text/plain').send('Not found: the WS-Management endpoint is POST /wsman\n'));
+  // The endpoint with another method is there, just not for that method (RFC 9110 §15.5.6).
+  app.setNotFoundHandler((req, reply) =>
+    /^\/wsman\/?(\?.*)?$/.test(req.url)
+      ? reply.code(405).header('Allow', 'POST').type('text/plain').send('Method not allowed: the WS-Management endpoint is POST /wsman\n')
+      : reply.code(404).type('text/plain').send('Not found: the WS-Management endpoint is POST /wsman\n'));
 }

@@ -126,4 +126,10 @@ t.test('GET /health reports a live model', async (t) => {
   t.equal(body.model, 'live');
   const nf = await fetch(stack.endpoint.replace('/wsman', '/nothing'));
   t.equal(nf.status, 404);
+  for (const [method, url] of [['GET', stack.endpoint], ['PUT', stack.endpoint], ['GET', `${stack.endpoint}/`], ['DELETE', `${stack.endpoint}?x=1`]] as const) {
+    const r = await fetch(url, { method });
+    t.equal(r.status, 405, `${method} ${url.replace(/^.*\/wsman/, '/wsman')}: the endpoint is there, for POST`);
+    t.equal(r.headers.get('allow'), 'POST');
+  }
+  t.equal((await fetch(stack.endpoint.replace('/wsman', '/wsmanx'))).status, 404);
 });
