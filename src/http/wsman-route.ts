@@ -64,10 +64,12 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
   };
   // A listener that refuses Basic does not ask for it either: a 401 challenge would invite the
   // password in clear, only to refuse it.
-  const unauthorized = (reply: FastifyReply): FastifyReply =>
-    answeredEarly(reply) || opts.refuseBasic
+  const unauthorized = (reply: FastifyReply): FastifyReply => {
+    answeredEarly(reply);
+    return opts.refuseBasic
       ? sendFault(reply, basicRefused())
       : reply.code(401).header('WWW-Authenticate', WWW_AUTHENTICATE).header('Content-Length', '0').send();
+  };
 
   /** Stands by the credentials: the request goes on as this principal. */
   const accept = (req: FastifyRequest, principal: Principal, done: () => void): void => {
@@ -105,7 +107,8 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
     req.raw.socket.setTimeout(opts.bodyTimeoutMs);
     awaitingBody.add(req.raw.socket);
     // MS-WSMV: an Identify asked for unauthenticated is served as such, whatever credentials
-    // come along (right, wrong or broken); any other request with the header is refused below.
+    // come along (right, wrong or broken): they are not read, so the request goes on without a
+    // principal (no security profiles in the answer) and anything but Identify is refused.
     const anonymous = req.headers['wsmanidentify'] !== undefined && String(req.headers['wsmanidentify']).trim().toLowerCase() === 'unauthenticated';
     const creds = anonymous ? undefined : parseBasic(req.headers.authorization);
     if (creds === null) return void unauthorized(reply);
@@ -172,7 +175,6 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
         principal: req.principal,
         transport: { bytesPerChar: encoding === 'utf-8' ? 1 : 2 },
         xmlLimits: opts.xmlLimits,
-        anonymousIdentify: String(req.headers['wsmanidentify'] ?? '').trim().toLowerCase() === 'unauthenticated',
       },
       opts.deps,
     );
@@ -208,11 +210,10 @@ function send(reply: FastifyReply, status: number, xml: XmlText, encoding: Encod
   return reply.code(status).header('Content-Type', contentType).send(body);
 }
 
-/** An answer given before the body was read: the connection is no longer waiting for one. Always false. */
-function answeredEarly(reply: FastifyReply): false {
+/** An answer given before the body was read: the connection is no longer waiting for one. */
+function answeredEarly(reply: FastifyReply): void {
   const socket = reply.raw.socket;
   if (socket) awaitingBody.delete(socket);
-  return false;
 }
 
 /** Errors as log fields, without anything a request carried in its headers. */

@@ -36,8 +36,6 @@ export interface DispatchInput {
   readonly principal: Principal | undefined;
   readonly transport: TransportInfo;
   readonly xmlLimits: XmlLimits;
-  /** the client asked for the unauthenticated Identify (MS-WSMV's WSMANIDENTIFY header), credentials or not */
-  readonly anonymousIdentify?: boolean;
 }
 
 const NEVER = new AbortController().signal;
@@ -56,8 +54,7 @@ export async function dispatchWsman(input: DispatchInput, deps: WsmanDeps): Prom
     return faultOutcome(err, env ? messageIdOf(env.headers) : undefined, 'get');
   }
   if (req.kind === 'identify') {
-    // MS-WSMV: an Identify asked for unauthenticated omits the security profiles, whoever asks.
-    return reply(handleIdentify(deps.product, input.principal !== undefined && input.anonymousIdentify !== true), req.messageId);
+    return reply(handleIdentify(deps.product, input.principal !== undefined), req.messageId);
   }
   if (!input.principal) return { kind: 'unauthenticated' };
   // Reads come from the model: beyond the stale-data bound they are refused (README "When XenAPI fails").

@@ -266,16 +266,14 @@ function struct(r: Reader): XenStruct {
 function array(r: Reader): readonly XenValue[] {
   const d = r.tag();
   if (d !== 'data' || r.closing) throw new XmlRpcDecodeError('expected <data>', r.pos);
-  if (r.empty) {
-    r.close('array');
-    return EMPTY_ARRAY;
-  }
   const out: XenValue[] = [];
-  for (;;) {
-    const t = r.tag();
-    if (r.closing && t === 'data') break;
-    if (r.closing || t !== 'value') throw new XmlRpcDecodeError(`expected <value>, found <${t}>`, r.pos);
-    out.push(r.empty ? '' : value(r));
+  if (!r.empty) {
+    for (;;) {
+      const t = r.tag();
+      if (r.closing && t === 'data') break;
+      if (r.closing || t !== 'value') throw new XmlRpcDecodeError(`expected <value>, found <${t}>`, r.pos);
+      out.push(r.empty ? '' : value(r));
+    }
   }
   r.close('array');
   return out.length === 0 ? EMPTY_ARRAY : out;
