@@ -16,6 +16,7 @@ import type { World } from './seed.js';
 import type { Session, Sessions } from './sessions.js';
 import type { Store } from './store.js';
 import type { Tasks } from './tasks.js';
+import { begin as beginOperation, end as endOperation, refusalAtStart, type VmOperationTarget } from './vm-operations.js';
 import { Body, encodeValue, failureResponse, successResponse } from './xmlrpc-wire.js';
 
 /** A handler's result: an encoded `<value>` or a Body holding one. */
@@ -66,6 +67,8 @@ export type MethodDef =
       readonly write: true;
       /** Unmarshals the parameters and returns the runner. */
       readonly prepare: (call: Call) => Runner;
+      /** The VM operation an Async call of this method has in progress (VM.current_operations). */
+      readonly vmOperation?: (params: readonly unknown[]) => VmOperationTarget;
     }
   | {
       readonly kind: 'login';
@@ -135,7 +138,7 @@ export class Dispatcher {
       if (!def.write) return successResponse(await def.handler(call));
       const run = def.prepare(call);
       const allowed = session.user.role !== 'read-only';
-      if (asyncCall) return successResponse(encodeValue(this.startTask(name, counted, session, allowed, run)));
+      if (asyncCall) return successResponse(encodeValue(this.startTask(name, counted, session, allowed, run, allowed ? def.vmOperation?.(params) : undefined)));
       if (!allowed) throw rbacDenied(name);
       const fault = this.ctx.faults.take(name, false);
       if (fault !== undefined) {
@@ -149,15 +152,41 @@ export class Dispatcher {
     }
   }
 
-  /** Async.X: a pending task now; the RBAC check, any injected fault and the work when it completes. */
-  private startTask(name: string, label: string, session: Session, allowed: boolean, run: Runner): string {
-    const { tasks, faults } = this.ctx;
+  /**
+   * Async.X: a pending task now; the RBAC check, any injected fault and the work when it
+   * completes. A VM operation is checked now, as xapi checks it first thing in the task: refused,
+   * the task fails at once; else it is in the VM's current_operations until the task ends.
+   */
+  private startTask(name: string, label: string, session: Session, allowed: boolean, run: Runner, target: VmOperationTarget | undefined): string {
+    const { tasks, faults, store } = this.ctx;
     const fault = allowed ? faults.take(name, true) : undefined;
-    const duration = tasks.durationOf(name) + (fault?.delayMs ?? 0);
-    return tasks.start(label, session, duration, () => {
+    const refused = target === undefined ? undefined : refusalAtStart(store, target);
+    const inProgress = refused === undefined ? target : undefined;
+    // A refusal is xapi's first step in the task: it fails at once, whatever the operation's duration.
+    const duration = refused !== undefined ? 0 : tasks.durationOf(name) + (fault?.delayMs ?? 0);
+    const task = tasks.start(label, session, duration, () => {
       if (!allowed) throw rbacDenied(name);
+      if (refused !== undefined) throw refused;
+      if (inProgress === undefined) return work();
+      // Off the list silently: the operation's own change follows at once and shows the VM idle.
+      endOperation(store, inProgress, task, true);
+      try {
+        const out = work();
+        return out instanceof Promise ? out.catch((err: unknown) => failed(err)) : out;
+      } catch (err) {
+        return failed(err);
+      }
+    }, inProgress === undefined ? undefined : () => endOperation(store, inProgress, task, false));
+    const work = (): Reply | Promise<Reply> => {
       if (fault?.error !== undefined) throw new XenFailure(fault.error[0], fault.error.slice(1));
       return run();
-    });
+    };
+    // A failed operation changed nothing, but clients must still see it end.
+    const failed = (err: unknown): never => {
+      if (inProgress !== undefined && store.get('VM', inProgress.vm) !== undefined) store.transact((tx) => tx.touch('VM', inProgress.vm));
+      throw err;
+    };
+    if (inProgress !== undefined) beginOperation(store, inProgress, task);
+    return task;
   }
 }

@@ -44,6 +44,7 @@ function power(op: PowerOperation, arity: number): MethodDef {
     kind: 'session',
     arity: [arity],
     write: true,
+    vmOperation: (params) => ({ vm: String(params[1]), op }),
     prepare: ({ ctx, params }) => {
       const vm = stringParam(params, 1, 'vm');
       // start(vm, start_paused, force), start_on(vm, host, start_paused, force), resume(vm, start_paused, force)

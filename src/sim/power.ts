@@ -123,6 +123,9 @@ function allowedPowerStates(vm: VmRecord, op: VmOperation): readonly PowerState[
   return POWER_STATES[op];
 }
 
+/** Operations that may run together (xapi_vm_lifecycle is_allowed_concurrently): each with the others of its group. */
+const CONCURRENT: readonly ReadonlySet<string>[] = [new Set(['clone', 'copy', 'export']), new Set(['snapshot', 'checkpoint'])];
+
 /** An API error as [code, ...params]; a plain array, because allowed_operations evaluates
  *  thousands of these during seeding and Error objects (with stack traces) are costly. */
 export type Failure = readonly [code: string, ...params: string[]];
@@ -137,6 +140,12 @@ export function operationError(vm: VmRecord, ref: string, op: VmOperation): Fail
   if (!states.includes(actual)) {
     const expected = states.map((s) => s.toLowerCase()).join(', ');
     return ['VM_BAD_POWER_STATE', ref, expected, actual.toLowerCase()];
+  }
+  // Operations in progress (Async tasks not yet finished) exclude others, but for the few
+  // groups xapi lets run side by side.
+  const current = Object.values(vm.current_operations);
+  if (current.length > 0 && !CONCURRENT.some((group) => group.has(op) && current.every((c) => group.has(c)))) {
+    return ['OTHER_OPERATION_IN_PROGRESS', `VM.${current.length === 1 ? current[0] : `{${current.join(',')}}`}`, ref];
   }
   if (vm.is_a_template && !vm.is_a_snapshot) {
     const isDefault = vm.is_default_template || vm.other_config['default_template'] === 'true';
@@ -168,7 +177,7 @@ const ALLOWED_CACHE = new Map<string, readonly string[]>();
  */
 export function allowedOperations(vm: VmRecord, ref: string): readonly string[] {
   const isDefault = vm.is_default_template || vm.other_config['default_template'] === 'true';
-  const key = Object.keys(vm.blocked_operations).length > 0
+  const key = Object.keys(vm.blocked_operations).length > 0 || Object.keys(vm.current_operations).length > 0
     ? undefined
     : `${vm.power_state}|${vm.is_a_template}|${isDefault}|${vm.is_a_snapshot}|${vm.is_control_domain}|${vm.domid === '0'}`;
   const cached = key === undefined ? undefined : ALLOWED_CACHE.get(key);

@@ -23,6 +23,8 @@ export interface TaskTiming {
 interface Job {
   readonly owner: Session;
   readonly run: () => TaskResult | Promise<TaskResult>;
+  /** what a cancelled task undoes (a VM operation it had in progress) */
+  readonly onCancel: (() => void) | undefined;
   readonly timers: NodeJS.Timeout[];
   destroyWhenDone: boolean;
 }
@@ -54,8 +56,8 @@ export class Tasks {
     return this.jobs.size;
   }
 
-  /** Creates a pending task labelled `label` and runs `run` after `durationMs`. */
-  start(label: string, owner: Session, durationMs: number, run: () => TaskResult | Promise<TaskResult>): string {
+  /** Creates a pending task labelled `label` and runs `run` after `durationMs` (`onCancel` instead, when it is cancelled first). */
+  start(label: string, owner: Session, durationMs: number, run: () => TaskResult | Promise<TaskResult>, onCancel?: () => void): string {
     const ref = `OpaqueRef:${randomUUID()}`;
     this.store.transact((tx) =>
       tx.add('task', ref, makeRecord('task', {
@@ -69,7 +71,7 @@ export class Tasks {
         other_config: {},
       })),
     );
-    const job: Job = { owner, run, timers: [], destroyWhenDone: false };
+    const job: Job = { owner, run, onCancel, timers: [], destroyWhenDone: false };
     this.jobs.set(ref, job);
     this.owners.set(ref, owner);
     if (this.closed) return ref;
@@ -91,6 +93,7 @@ export class Tasks {
     const rec = this.store.get('task', ref);
     if (job === undefined || rec === undefined || rec.status !== 'pending' || !rec.allowed_operations.includes('cancel')) return;
     this.stop(ref, job);
+    job.onCancel?.();
     if (job.destroyWhenDone) {
       this.store.transact((tx) => tx.remove('task', ref));
       this.owners.delete(ref);

@@ -126,3 +126,19 @@ t.test('VM power state machine', async (t) => {
     t.ok(Array.isArray(await rpc.ok('VM.get_all', m)), 'reads are allowed');
   });
 });
+
+t.test('operations in progress exclude others, but for the groups xapi runs side by side', async (t) => {
+  const { operationError, allowedOperations } = await import('../../../src/sim/power.js');
+  const { vmDefaults } = await import('../../../src/sim/records-vm.js');
+  const vm = (power: string, current: Record<string, string>) => ({ ...vmDefaults(), power_state: power, current_operations: current });
+  const halted = vm('Halted', { 'OpaqueRef:t1': 'clone' });
+  t.equal(operationError(halted, 'OpaqueRef:vm', 'copy'), undefined, 'a copy beside a clone');
+  t.equal(operationError(halted, 'OpaqueRef:vm', 'export'), undefined);
+  t.same(operationError(halted, 'OpaqueRef:vm', 'start'), ['OTHER_OPERATION_IN_PROGRESS', 'VM.clone', 'OpaqueRef:vm']);
+  t.same(operationError(halted, 'OpaqueRef:vm', 'pause'), ['VM_BAD_POWER_STATE', 'OpaqueRef:vm', 'running', 'halted'], 'the power state is checked first');
+  const two = vm('Running', { 'OpaqueRef:t1': 'snapshot', 'OpaqueRef:t2': 'checkpoint' });
+  t.equal(operationError(two, 'OpaqueRef:vm', 'snapshot'), undefined);
+  t.same(operationError(two, 'OpaqueRef:vm', 'suspend'), ['OTHER_OPERATION_IN_PROGRESS', 'VM.{snapshot,checkpoint}', 'OpaqueRef:vm']);
+  t.same([...allowedOperations(two, 'OpaqueRef:vm')].sort(), ['checkpoint', 'snapshot'], 'allowed_operations lists only what may join them');
+  t.ok(allowedOperations(vm('Running', {}), 'OpaqueRef:vm').includes('suspend'), 'and everything again once idle');
+});

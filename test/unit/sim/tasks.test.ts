@@ -61,14 +61,61 @@ t.test('Async tasks, cancellation and fault injection', async (t) => {
     t.equal((await rec('VM', m?.[1]))['name_label'], 'async-clone');
   });
 
-  t.test('checks run when the task completes; failures land in error_info', async (t) => {
+  t.test('a VM operation is checked when its task is created and is in progress until it ends', async (t) => {
     const vm = await one('VM', 'db-01');
+    const { token } = await rpc.ok<Batch>('event.from', s, [`VM/${vm}`], '', 0);
     const task = await rpc.ok<string>('Async.VM.clean_shutdown', s, vm);
-    await rpc.ok('VM.hard_shutdown', s, vm);
+    const started = await rpc.ok<Batch>('event.from', s, [`VM/${vm}`], token, 5);
+    t.same(started.events.map((e) => e.snapshot?.['current_operations']), [{ [task]: 'clean_shutdown' }], 'clients see it begin');
+    const during = await rec('VM', vm);
+    t.same([during['power_state'], during['current_operations'], during['allowed_operations']], ['Running', { [task]: 'clean_shutdown' }, []]);
+    t.same(await rpc.fail('VM.hard_shutdown', s, vm), ['OTHER_OPERATION_IN_PROGRESS', 'VM.clean_shutdown', vm], 'others wait their turn');
+    const busy = await rpc.ok<string>('Async.VM.suspend', s, vm);
+    t.same((await awaitTask(rpc, s, busy))['error_info'], ['OTHER_OPERATION_IN_PROGRESS', 'VM.clean_shutdown', vm], 'refused: its task fails at once');
+    t.equal(await rpc.ok('task.get_status', s, task), 'pending', 'while the first goes on');
     const done = await awaitTask(rpc, s, task);
-    t.same([done['status'], done['error_info'], done['result']], ['failure', ['VM_BAD_POWER_STATE', vm, 'running', 'halted'], '']);
+    t.same([done['status'], done['error_info']], ['success', []]);
+    const after = await rec('VM', vm);
+    t.same([after['power_state'], after['current_operations']], ['Halted', {}]);
+    t.ok((after['allowed_operations'] as string[]).includes('start'));
+    const ended = await rpc.ok<Batch>('event.from', s, [`VM/${vm}`], started.token, 5);
+    t.same(ended.events.map((e) => [e.snapshot?.['power_state'], e.snapshot?.['current_operations']]), [['Halted', {}]], 'and end: halted and idle in one change');
+
+    const wrong = await rpc.ok<string>('Async.VM.pause', s, vm);
+    t.same((await rec('VM', vm))['current_operations'], {}, 'an operation refused at once is never in progress');
+    t.same((await awaitTask(rpc, s, wrong))['error_info'], ['VM_BAD_POWER_STATE', vm, 'running', 'halted']);
     const gone = await rpc.ok<string>('Async.VM.start', s, 'OpaqueRef:gone', false, false);
     t.same((await awaitTask(rpc, s, gone))['error_info'], ['HANDLE_INVALID', 'VM', 'OpaqueRef:gone']);
+  });
+
+  t.test('other checks still run when the task completes', async (t) => {
+    const vm = await one('VM', 'db-01');
+    const task = await rpc.ok<string>('Async.VM.set_VCPUs_max', s, vm, 2);
+    await rpc.ok('VM.start', s, vm, false, false);
+    t.equal((await awaitTask(rpc, s, task))['error_info']?.[0], 'VM_BAD_POWER_STATE');
+  });
+
+  t.test('a cancelled or failed VM operation is no longer in progress', async (t) => {
+    const vm = await one('VM', 'db-01');
+    sim.inject({ method: 'Async.VM.clean_reboot', delayMs: 5000 });
+    const slow = await rpc.ok<string>('Async.VM.clean_reboot', s, vm);
+    t.same((await rec('VM', vm))['current_operations'], { [slow]: 'clean_reboot' });
+    await rpc.ok('task.cancel', s, slow);
+    const cancelled = await rec('VM', vm);
+    t.same([cancelled['current_operations'], cancelled['power_state']], [{}, 'Running']);
+    t.ok((cancelled['allowed_operations'] as string[]).includes('clean_reboot'));
+    sim.inject({ method: 'Async.VM.pause', error: ['INTERNAL_ERROR', 'injected'] });
+    const { token } = await rpc.ok<Batch>('event.from', s, [`VM/${vm}`], '', 0);
+    const failed = await rpc.ok<string>('Async.VM.pause', s, vm);
+    t.same((await awaitTask(rpc, s, failed))['error_info'], ['INTERNAL_ERROR', 'injected']);
+    let last: Rec | undefined;
+    for (let from = token; last === undefined || Object.keys(last['current_operations'] as Rec).length > 0;) {
+      const b = await rpc.ok<Batch>('event.from', s, [`VM/${vm}`], from, 5);
+      from = b.token;
+      last = b.events.at(-1)?.snapshot ?? last;
+    }
+    t.same([last['power_state'], last['current_operations']], ['Running', {}], 'the end is an event too');
+    t.ok((last['allowed_operations'] as string[]).includes('pause'));
   });
 
   t.test('unmarshalling errors still fail the call itself', async (t) => {
