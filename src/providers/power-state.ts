@@ -9,6 +9,28 @@ export const RequestedState = {
   Enabled: 2, Disabled: 3, ShutDown: 4, Offline: 6, Quiesce: 9, Reboot: 10, Reset: 11, NotApplicable: 12,
 } as const;
 
+/** TransitioningToState when no transition is under way (its other values are RequestedState's). */
+export const NO_TRANSITION = 5;
+
+/**
+ * The RequestedState a XenAPI power operation in progress stands for (VM.current_operations
+ * values): what was asked, whoever asked it (the gateway, xe, XenCenter).
+ */
+export const STATE_OF_OPERATION: Readonly<Record<string, number>> = {
+  start: RequestedState.Enabled,
+  start_on: RequestedState.Enabled,
+  resume: RequestedState.Enabled,
+  resume_on: RequestedState.Enabled,
+  unpause: RequestedState.Enabled,
+  hard_shutdown: RequestedState.Disabled,
+  clean_shutdown: RequestedState.ShutDown,
+  shutdown: RequestedState.ShutDown,
+  suspend: RequestedState.Offline,
+  pause: RequestedState.Quiesce,
+  clean_reboot: RequestedState.Reboot,
+  hard_reboot: RequestedState.Reset,
+};
+
 interface PowerMapping {
   readonly enabledState: number;
   /** CIM_ManagedSystemElement.OperationalStatus */

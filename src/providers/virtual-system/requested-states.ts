@@ -1,9 +1,11 @@
-// CIM_EnabledLogicalElement.RequestedState of a VM: the last state asked of it through
-// RequestStateChange, for as long as the VM stays in the power state that request leads to;
-// 12 (Not Applicable) before any request, after a restart of the gateway, and once the VM has
-// been moved by other means (xe, XenCenter), since then the last request is no longer known.
+// CIM_EnabledLogicalElement.RequestedState and TransitioningToState of a VM. While a power
+// operation is in progress (xapi lists it in VM.current_operations, whoever started it), both
+// are the state it leads to. Otherwise RequestedState is the last state asked through
+// RequestStateChange, for as long as the VM stays in the power state that request led to; 12
+// (Not Applicable) before any request, after a restart of the gateway, and once the VM has been
+// moved by other means (xe, XenCenter), since then the last request is no longer known.
 import type { XenModel } from '../../xenapi/model.js';
-import { REQUEST_TRANSITIONS } from '../power-state.js';
+import { NO_TRANSITION, REQUEST_TRANSITIONS, RequestedState, STATE_OF_OPERATION } from '../power-state.js';
 
 interface Requested {
   readonly state: number;
@@ -46,4 +48,24 @@ export function noteRequest(model: XenModel, vmUuid: string, state: number): () 
 export function lastRequested(model: XenModel, vmUuid: string, powerState: string): number | undefined {
   const r = byModel.get(model)?.table.get(vmUuid);
   return r !== undefined && r.powerState === powerState ? r.state : undefined;
+}
+
+/** The state a power operation in progress leads to; undefined when none is. */
+function inProgress(model: XenModel, vmUuid: string, powerState: string, currentOperations: Readonly<Record<string, string>>): number | undefined {
+  for (const op of Object.values(currentOperations)) {
+    const state = STATE_OF_OPERATION[op];
+    if (state === undefined) continue;
+    // Our own request names the state asked for: Shut Down (4) of a paused VM runs as hard_shutdown.
+    const noted = byModel.get(model)?.table.get(vmUuid);
+    if (noted !== undefined && REQUEST_TRANSITIONS[noted.state]?.from[powerState] === op) return noted.state;
+    return state;
+  }
+  return undefined;
+}
+
+/** RequestedState and TransitioningToState of a VM in `powerState` with these operations under way. */
+export function requestedStates(model: XenModel, vmUuid: string, powerState: string, currentOperations: Readonly<Record<string, string>>): { RequestedState: number; TransitioningToState: number } {
+  const moving = inProgress(model, vmUuid, powerState, currentOperations);
+  if (moving !== undefined) return { RequestedState: moving, TransitioningToState: moving };
+  return { RequestedState: lastRequested(model, vmUuid, powerState) ?? RequestedState.NotApplicable, TransitioningToState: NO_TRANSITION };
 }

@@ -1,7 +1,8 @@
 // CIM_EnabledLogicalElement.RequestStateChange on a VM (DSP1057 §8.1.1): the requested state
 // becomes a XenAPI power operation (xenapi-cim.md §3). An impossible transition is answered
-// 4097 at once, never as a job that later fails; a started operation is waited on briefly
-// and answered 0, or answered 4096 with the job that tracks it.
+// 4097 at once, never as a job that later fails; one asked while another change of state is
+// under way, 4099 (Busy); a started operation is waited on briefly and answered 0, or answered
+// 4096 with the job that tracks it.
 import { CimError } from '../../cim/errors.js';
 import type { OperationContext } from '../../cim/operation-context.js';
 import { ObjectPath } from '../../cim/object-path.js';
@@ -9,9 +10,9 @@ import type { MethodResult } from '../../cim/provider.js';
 import { CimDateTime, type CimValue } from '../../cim/types.js';
 import { XenApiError } from '../../xenapi/errors.js';
 import type { XenModel } from '../../xenapi/model.js';
-import { str, type XenRecord } from '../../xenapi/values.js';
+import { map, str, type XenRecord } from '../../xenapi/values.js';
 import { instanceId } from '../ids.js';
-import { REQUEST_TRANSITIONS, type PowerOp } from '../power-state.js';
+import { REQUEST_TRANSITIONS, STATE_OF_OPERATION, type PowerOp } from '../power-state.js';
 import { noteRequest } from './requested-states.js';
 import { CIMV2 } from '../instances.js';
 import { JOB_CLASS } from '../jobs/job.js';
@@ -19,7 +20,10 @@ import { callerOf, type ProviderServices } from '../services.js';
 import { xenToCim } from '../xen-errors.js';
 
 /** RequestStateChange return codes (CIM_EnabledLogicalElement ValueMap). */
-export const RSC = { Completed: 0, NotSupported: 1, Failed: 4, InvalidParameter: 5, JobStarted: 4096, InvalidTransition: 4097, TimeoutNotSupported: 4098 } as const;
+export const RSC = { Completed: 0, NotSupported: 1, Failed: 4, InvalidParameter: 5, JobStarted: 4096, InvalidTransition: 4097, TimeoutNotSupported: 4098, Busy: 4099 } as const;
+
+/** xapi refuses a VM operation while another is in progress (VM.current_operations). */
+const BUSY = 'OTHER_OPERATION_IN_PROGRESS';
 
 /** In the ValueMap but not something a Xen VM can be asked for: Test, Defer, Not Applicable. */
 const NOT_SUPPORTED = new Set([7, 8, 12]);
@@ -45,6 +49,9 @@ export async function requestStateChange(
   const t = REQUEST_TRANSITIONS[state];
   if (!t) return result(RSC.InvalidParameter);
   const vmRef = model.refByUuid('VM', vmUuid) ?? '';
+  // Another change of state is under way: whatever this one would do (even nothing, from a
+  // state the VM is about to leave), it cannot be done now. xapi refuses too, if the model lags.
+  if (Object.values(map(vm, 'current_operations')).some((op) => STATE_OF_OPERATION[op] !== undefined)) return result(RSC.Busy);
   const step = t.from[str(vm, 'power_state')];
   if (step === 'none') return result(RSC.Completed);
   const caller = callerOf(ctx);
@@ -56,6 +63,7 @@ export async function requestStateChange(
       return result(RSC.Completed);
     } catch (err) {
       if (err instanceof XenApiError && err.code === 'VM_BAD_POWER_STATE') return result(RSC.InvalidTransition);
+      if (err instanceof XenApiError && err.code === BUSY) return result(RSC.Busy);
       throw xenToCim(err, `VM.${t.op}`);
     }
   }
@@ -66,6 +74,7 @@ export async function requestStateChange(
   } catch (err) {
     takeBack();
     if (err instanceof XenApiError && err.code === 'VM_BAD_POWER_STATE') return result(RSC.InvalidTransition);
+    if (err instanceof XenApiError && err.code === BUSY) return result(RSC.Busy);
     throw xenToCim(err, `VM.${step}`);
   }
   services.jobs.add({ taskRef, name: 'RequestStateChange', owner: ctx.principal.user, vmUuid, submitted: new Date() });
@@ -78,6 +87,7 @@ export async function requestStateChange(
     case 'failure':
       takeBack();
       if (o.error[0] === 'VM_BAD_POWER_STATE') return result(RSC.InvalidTransition);
+      if (o.error[0] === BUSY) return result(RSC.Busy);
       if (o.error[0] === 'RBAC_PERMISSION_DENIED') throw new CimError('ACCESS_DENIED', `VM.${step}: XenAPI ${o.error.join(' ')}`);
       return result(RSC.Failed);
     default: {

@@ -1,15 +1,15 @@
 // DSP1057: one Xen_ComputerSystem per guest VM. Templates, snapshots and the control domain
 // are not virtual systems and are never shown.
 import type { XenModel } from '../../xenapi/model.js';
-import { date, int, refs, str, type XenRecord } from '../../xenapi/values.js';
+import { date, int, map, refs, str, type XenRecord } from '../../xenapi/values.js';
 import { classSpec } from '../class-spec.js';
 import type { ProviderServices } from '../services.js';
 import { NAME_PROPERTIES, renameVm } from './rename.js';
-import { lastRequested } from './requested-states.js';
+import { requestedStates } from './requested-states.js';
 import { requestStateChange } from './state-change.js';
 import { guestByUuid, guests, systemKeys, VM_CLASS } from '../ids.js';
 import { CIMV2, orNull, timestamp } from '../instances.js';
-import { availableRequestedStates, powerStateProperties, RequestedState } from '../power-state.js';
+import { availableRequestedStates, powerStateProperties } from '../power-state.js';
 
 export function vmSpec(model: XenModel, services: ProviderServices) {
   return classSpec<XenRecord>({
@@ -39,10 +39,9 @@ export function vmSpec(model: XenModel, services: ProviderServices) {
         ElementName: str(vm, 'name_label'),
         InstallDate: metrics ? timestamp(date(metrics, 'install_time')) : null,
         ...powerStateProperties(power),
-        RequestedState: lastRequested(model, uuid, power) ?? RequestedState.NotApplicable,
+        ...requestedStates(model, uuid, power, map(vm, 'current_operations')),
         TimeOfLastStateChange: active && metrics ? timestamp(date(metrics, 'start_time')) : null,
         AvailableRequestedStates: availableRequestedStates(power, refs(vm, 'allowed_operations')),
-        TransitioningToState: RequestedState.NotApplicable,
         NameFormat: 'Other',
         Dedicated: [0],
         OtherIdentifyingInfo: hasDomain ? [`domid ${domid}`] : null,

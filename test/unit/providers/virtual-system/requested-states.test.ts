@@ -1,6 +1,6 @@
 import t from 'tap';
 import { XenModel } from '../../../../src/xenapi/model.js';
-import { lastRequested, noteRequest } from '../../../../src/providers/virtual-system/requested-states.js';
+import { lastRequested, noteRequest, requestedStates } from '../../../../src/providers/virtual-system/requested-states.js';
 
 t.test('a request is shown while the VM is where it leads, and taken back when it fails', async (t) => {
   const model = new XenModel();
@@ -25,4 +25,23 @@ t.test('notes of VMs the model no longer has are dropped as the table grows', as
   for (let i = 0; i < 1100; i++) noteRequest(model, `gone-${i}`, 2);
   t.equal(lastRequested(model, 'gone-0', 'Running'), undefined, 'dropped when the table reached its bound');
   t.equal(lastRequested(model, 'gone-1099', 'Running'), 2, 'notes made since are kept');
+});
+
+t.test('an operation in progress is the state asked for and the one the VM is moving to', async (t) => {
+  const model = new XenModel();
+  t.same(requestedStates(model, 'vm-1', 'Halted', {}), { RequestedState: 12, TransitioningToState: 5 }, 'idle, nothing asked: no change under way');
+  t.same(requestedStates(model, 'vm-1', 'Halted', { 'OpaqueRef:t': 'start' }), { RequestedState: 2, TransitioningToState: 2 }, 'started by anyone (xe, XenCenter)');
+  const expected: [string, string, number][] = [
+    ['Running', 'hard_shutdown', 3], ['Running', 'clean_shutdown', 4], ['Running', 'shutdown', 4], ['Running', 'suspend', 6],
+    ['Running', 'pause', 9], ['Running', 'clean_reboot', 10], ['Running', 'hard_reboot', 11], ['Paused', 'unpause', 2],
+    ['Suspended', 'resume', 2], ['Halted', 'start_on', 2], ['Suspended', 'resume_on', 2],
+  ];
+  for (const [power, op, state] of expected) {
+    t.same(requestedStates(model, 'vm-1', power, { 'OpaqueRef:t': op }), { RequestedState: state, TransitioningToState: state }, `${op} from ${power}`);
+  }
+  t.same(requestedStates(model, 'vm-1', 'Halted', { 'OpaqueRef:t': 'clone' }), { RequestedState: 12, TransitioningToState: 5 }, 'a copy is no change of state');
+  noteRequest(model, 'vm-2', 4);
+  t.same(requestedStates(model, 'vm-2', 'Paused', { 'OpaqueRef:t': 'hard_shutdown' }), { RequestedState: 4, TransitioningToState: 4 }, 'Shut Down asked of a paused VM runs as hard_shutdown: the request says which');
+  t.same(requestedStates(model, 'vm-2', 'Running', { 'OpaqueRef:t': 'suspend' }), { RequestedState: 6, TransitioningToState: 6 }, 'an operation that is not our request\'s is shown as itself');
+  t.same(requestedStates(model, 'vm-2', 'Halted', {}), { RequestedState: 4, TransitioningToState: 5 }, 'done: the request stays while the VM is where it led');
 });
