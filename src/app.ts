@@ -90,10 +90,11 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
     backoffMinMs: 500,
     backoffMaxMs: 30_000,
     onRecovered: (downMs) => log.info({ downMs }, 'XenAPI event feed recovered; the model is live again'),
-    onError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'XenAPI event feed error; serving last known data'),
+    onError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) },
+      model.state === 'loading' ? 'XenAPI does not answer; its data is not loaded yet, trying again' : 'XenAPI event feed error; serving last known data'),
   });
   try {
-    await feed.start();
+    await feed.start({ keepTrying: true });
   } catch (err) {
     await service.logout();
     client.close();

@@ -98,6 +98,9 @@ async function main(): Promise<number> {
     }
   } else {
     lines.push(`XenAPI: ${xapiUrl} (service session as ${service.xapiUser}); clients log in with their own XenAPI credentials`);
+    if (gateway.model.state === 'loading') {
+      lines.push(`  not answering yet (${gateway.model.lastFailure ?? 'no answer'}): trying again in the background; until it answers, requests are answered wsa:EndpointUnavailable and GET /health says why`);
+    }
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 

@@ -5,6 +5,7 @@
 // doubles up to a bound; a reload that fails is retried the same way. A session renewed under
 // a call also means a reload: after an xapi restart the old token names nothing.
 import { XmlRpcDouble } from './client.js';
+import { XenTransportError } from './errors.js';
 import { XEN_CLASSES, xenClassOf, type Change, type XenClass, type XenModel } from './model.js';
 import { describeFeedFailure } from './model-health.js';
 import type { XenSession } from './session.js';
@@ -50,10 +51,24 @@ export class EventFeed {
     return this.reloads;
   }
 
-  /** Loads everything once, then keeps following changes in the background. */
-  async start(): Promise<void> {
-    await this.load();
-    this.loop = this.follow();
+  /**
+   * Loads everything once, then keeps following changes in the background. With `keepTrying`,
+   * a first load that fails for want of XenAPI (no connection, no answer, not XenAPI answering)
+   * is tried again in the background with the usual backoff, the model staying 'loading'
+   * meanwhile: a host that reboots as the gateway starts delays its data, not the service. A
+   * refusal from XenAPI itself (the service credentials are wrong) still fails the start.
+   */
+  async start(opts: { readonly keepTrying?: boolean } = {}): Promise<void> {
+    let loaded = true;
+    try {
+      await this.load();
+    } catch (err) {
+      if (opts.keepTrying !== true || !(err instanceof XenTransportError)) throw err;
+      this.model.markStale(describeFeedFailure(err));
+      this.options.onError?.(err);
+      loaded = false;
+    }
+    this.loop = this.follow(loaded ? 0 : Date.now());
     if (this.options.metricsIntervalMs > 0) {
       this.metricsTimer = setInterval(() => void this.pollMetrics(), this.options.metricsIntervalMs);
       this.metricsTimer.unref();
@@ -103,18 +118,24 @@ export class EventFeed {
     this.model.markLive();
   }
 
-  private async follow(): Promise<void> {
+  /** `downSince`: when XenAPI was lost before following began (a first load that failed), else 0. */
+  private async follow(downSince: number): Promise<void> {
     let backoff = this.options.backoffMinMs;
-    let reload = false;
+    let reload = downSince > 0;
+    if (reload) {
+      await sleep(jitter(backoff), this.abort.signal);
+      backoff = Math.min(backoff * 2, this.options.backoffMaxMs);
+    }
     // event.from may block eventTimeoutS; its answer is due within one ordinary deadline more.
     const slack = Math.min(this.session.client.options.timeoutMs, EVENT_SLACK_MAX_MS);
     while (!this.stopped) {
       try {
         if (reload) {
-          const down = this.model.staleSince;
-          this.reloads++;
+          const down = this.model.staleSince || downSince;
+          if (this.model.state !== 'loading') this.reloads++;
           await this.load();
           reload = false;
+          downSince = 0;
           backoff = this.options.backoffMinMs;
           if (down > 0) this.options.onRecovered?.(Date.now() - down);
         }
