@@ -1,5 +1,8 @@
 // Repeated failed logins from one address are slowed, then refused for a while, so that
 // Basic credentials cannot be guessed at the rate the gateway can ask xapi. Bounded in size.
+// Logins from one address are also checked a few at a time (slowAfter of them), the others
+// waiting their turn: otherwise a burst of parallel guesses would all be asked of xapi before
+// the first failure counted, and the lock would bound nothing.
 import { LRUCache } from 'lru-cache';
 
 export interface ThrottleOptions {
@@ -23,8 +26,22 @@ interface Entry {
 
 export type Verdict = { readonly kind: 'go'; readonly delayMs: number } | { readonly kind: 'locked'; readonly retryAfterS: number };
 
+/** How a login admitted by `admit` ended: XenAPI accepted it, refused it, or could not be asked. */
+export type Outcome = 'success' | 'failure' | 'error';
+
+/** An admitted login: wait `delayMs`, ask xapi, then tell how it went (once; later calls do nothing). */
+export type Admission = { readonly kind: 'go'; readonly delayMs: number; readonly done: (outcome: Outcome) => void } | { readonly kind: 'locked'; readonly retryAfterS: number };
+
+/** Logins of one address being checked, and those waiting for a turn. */
+interface Slots {
+  inFlight: number;
+  readonly waiting: (() => void)[];
+}
+
 export class LoginThrottle {
   private readonly table: LRUCache<string, Entry>;
+  /** Only addresses with logins under way: as many as requests in progress, never evicted. */
+  private readonly slots = new Map<string, Slots>();
 
   constructor(readonly options: ThrottleOptions = DEFAULT_THROTTLE, private readonly now: () => number = Date.now) {
     this.table = new LRUCache<string, Entry>({ max: options.maxAddresses, ttl: Math.max(options.windowMs, options.lockMs) });
@@ -38,6 +55,57 @@ export class LoginThrottle {
     if (e.lockedUntil > t) return { kind: 'locked', retryAfterS: Math.ceil((e.lockedUntil - t) / 1000) };
     const over = e.failures - this.options.slowAfter;
     return { kind: 'go', delayMs: over < 0 ? 0 : Math.min(this.options.maxDelayMs, 250 * 2 ** over) };
+  }
+
+  /**
+   * A login from `address` that XenAPI has to check: admitted when one of the address's
+   * slowAfter turns is free (waiting for one otherwise), with the delay its failures so far call
+   * for; refused while the address is locked, or when as many logins as would lock it already wait.
+   */
+  async admit(address: string): Promise<Admission> {
+    const first = this.check(address);
+    if (first.kind === 'locked') return first;
+    let slots = this.slots.get(address);
+    if (!slots) {
+      slots = { inFlight: 0, waiting: [] };
+      this.slots.set(address, slots);
+    }
+    const turns = Math.max(1, this.options.slowAfter);
+    if (slots.inFlight < turns) slots.inFlight++;
+    else if (slots.waiting.length >= this.options.lockAfter) return { kind: 'locked', retryAfterS: 1 };
+    else await new Promise<void>((resolve) => (slots as Slots).waiting.push(resolve)); // a finished login hands its turn over
+    // Failures counted (or a lock set) while this one waited decide its fate.
+    const verdict = this.check(address);
+    if (verdict.kind === 'locked') {
+      this.release(address);
+      return verdict;
+    }
+    let settled = false;
+    return {
+      kind: 'go',
+      delayMs: verdict.delayMs,
+      done: (outcome) => {
+        if (settled) return;
+        settled = true;
+        if (outcome === 'success') this.success(address);
+        else if (outcome === 'failure') this.failure(address);
+        this.release(address);
+      },
+    };
+  }
+
+  /** Logins of `address` being checked now (at most slowAfter) and waiting for a turn. */
+  underWay(address: string): { readonly inFlight: number; readonly waiting: number } {
+    const s = this.slots.get(address);
+    return { inFlight: s?.inFlight ?? 0, waiting: s?.waiting.length ?? 0 };
+  }
+
+  private release(address: string): void {
+    const s = this.slots.get(address);
+    if (!s) return;
+    const next = s.waiting.shift();
+    if (next) next();
+    else if (--s.inFlight <= 0) this.slots.delete(address);
   }
 
   failure(address: string): void {

@@ -71,26 +71,34 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
       : reply.code(401).header('WWW-Authenticate', WWW_AUTHENTICATE).header('Content-Length', '0').send();
   };
 
-  /** Stands by the credentials: the request goes on as this principal. */
-  const accept = (req: FastifyRequest, principal: Principal, done: () => void): void => {
-    opts.throttle.success(req.ip);
-    req.principal = principal;
-    done();
+  const locked = (req: FastifyRequest, reply: FastifyReply, retryAfterS: number): void => {
+    req.log.warn({ remote: req.ip }, 'login refused: too many failed logins from this address');
+    answeredEarly(reply);
+    void reply.code(401).header('WWW-Authenticate', WWW_AUTHENTICATE).header('Retry-After', String(retryAfterS)).header('Content-Length', '0').send();
   };
 
-  /** A login XenAPI has to check (after the throttle's delay); undefined once an answer is sent. */
-  const login = async (req: FastifyRequest, reply: FastifyReply, creds: BasicCredentials, delayMs: number): Promise<Principal | undefined> => {
-    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+  /**
+   * A login XenAPI has to check, in its turn among the address's and after the throttle's
+   * delay; undefined once an answer is sent.
+   */
+  const login = async (req: FastifyRequest, reply: FastifyReply, creds: BasicCredentials): Promise<Principal | undefined> => {
+    const admission = await opts.throttle.admit(req.ip);
+    if (admission.kind === 'locked') {
+      locked(req, reply, admission.retryAfterS);
+      return undefined;
+    }
     let principal: Principal | undefined;
     try {
+      if (admission.delayMs > 0) await new Promise((r) => setTimeout(r, admission.delayMs));
       principal = await opts.authenticator.authenticate(creds.user, creds.password, req.ip);
     } catch (err) {
+      admission.done('error');
       req.log.warn({ err: describe(err) }, 'credentials could not be checked');
       void sendFault(reply, new WsmanFault('wsa:EndpointUnavailable', { detail: 'ResourceOffline', reason: 'The credentials cannot be checked now: the XenAPI back end does not answer.' }));
       return undefined;
     }
+    admission.done(principal ? 'success' : 'failure');
     if (!principal) {
-      opts.throttle.failure(req.ip);
       req.log.info({ remote: req.ip }, 'login failed');
       unauthorized(reply);
     }
@@ -129,15 +137,14 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
       req.principal = remembered;
       return done();
     }
+    // Locked now: refused without a wait for a turn.
     const verdict = opts.throttle.check(req.ip);
-    if (verdict.kind === 'locked') {
-      req.log.warn({ remote: req.ip }, 'login refused: too many failed logins from this address');
-      answeredEarly(reply);
-      return void reply.code(401).header('WWW-Authenticate', WWW_AUTHENTICATE).header('Retry-After', String(verdict.retryAfterS)).header('Content-Length', '0').send();
-    }
-    login(req, reply, creds, verdict.delayMs).then(
+    if (verdict.kind === 'locked') return locked(req, reply, verdict.retryAfterS);
+    login(req, reply, creds).then(
       (principal) => {
-        if (principal) accept(req, principal, done);
+        if (!principal) return;
+        req.principal = principal;
+        done();
       },
       (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
     );

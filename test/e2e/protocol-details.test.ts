@@ -331,3 +331,19 @@ t.test('failed logins from one address are slowed, then refused for a while', as
   t.equal(ok.status, 200, 'and accepted again after the lock time');
   await release(ctxOf(ok));
 });
+
+t.test('parallel guesses from one address are checked a few at a time, so the lock still bounds them', async (t) => {
+  await new Promise((r) => setTimeout(r, 1600)); // any lock from the test above has ended
+  const logins = (): number => stack.sim.callCounts()['session.login_with_password'] ?? 0;
+  const before = logins();
+  const burst = await Promise.all(Array.from({ length: 16 }, (_, i) => enumerate('', '<wsen:Enumerate/>', { user: 'root', password: `parallel-guess-${i}` })));
+  t.same([...new Set(burst.map((r) => r.status))], [401], 'every guess refused');
+  const asked = logins() - before;
+  // slowAfter 2 at a time, lockAfter 4: the 4th failure locks the address; at most the 2 then under way are still asked.
+  t.ok(asked <= 4 + 2, `XenAPI was asked ${asked} times for 16 parallel guesses (before: all 16)`);
+  t.ok(burst.filter((r) => r.headers.get('retry-after') !== null).length >= 10, 'the rest were told when to come back');
+  await new Promise((r) => setTimeout(r, 1600));
+  const ok = await enumerate('', '<wsen:Enumerate/>', { user: 'monitor', password: 'monitor' });
+  t.equal(ok.status, 200, 'the address is served again after the lock time');
+  await release(ctxOf(ok));
+});
