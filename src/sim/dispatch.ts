@@ -162,8 +162,9 @@ export class Dispatcher {
     const fault = allowed ? faults.take(name, true) : undefined;
     const refused = target === undefined ? undefined : refusalAtStart(store, target);
     const inProgress = refused === undefined ? target : undefined;
-    // A refusal is xapi's first step in the task: it fails at once, whatever the operation's duration.
-    const duration = refused !== undefined ? 0 : tasks.durationOf(name) + (fault?.delayMs ?? 0);
+    // The role check and the operation's own check are xapi's first steps in the task: refused,
+    // it fails at once, whatever the operation's duration.
+    const duration = !allowed || refused !== undefined ? 0 : tasks.durationOf(name) + (fault?.delayMs ?? 0);
     const task = tasks.start(label, session, duration, () => {
       if (!allowed) throw rbacDenied(name);
       if (refused !== undefined) throw refused;

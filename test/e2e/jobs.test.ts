@@ -59,6 +59,7 @@ t.test('a start slower than --job-wait answers 4096 with a Job EPR; polling the 
     job = (await getJob(id)).job!;
   }
   t.equal(prop(job, 'JobState'), '7', 'Completed');
+  t.same(job.children.filter((c) => c.name === 'OperationalStatus').map((c) => c.text), ['17', '2'], 'OperationalStatus Completed, OK');
   t.equal(prop(job, 'PercentComplete'), '100');
   t.equal(prop(job, 'ErrorCode'), '0');
   // DSP0230: <p:Name><cim:Datetime>xs:dateTime</cim:Datetime></p:Name>
@@ -94,6 +95,7 @@ t.test('a task that fails after starting leaves a job in Exception with the XenA
   t.equal(prop(job, 'JobState'), '10', 'Exception');
   t.match(prop(job, 'ErrorDescription'), /SR_BACKEND_FAILURE_44/);
   t.equal(prop(job, 'ErrorCode'), '1');
+  t.same(job.children.filter((c) => c.name === 'OperationalStatus').map((c) => c.text), ['17', '6'], 'OperationalStatus Completed, Error');
   const vm = bodyOf(await post(stack.endpoint, envelope({ action: ACTIONS.get, resourceUri: XEN_CS_URI, selectors: { Name: uuid } }), ROOT))!;
   t.equal(prop(vm, 'EnabledState'), '2', 'the VM is still running');
 });

@@ -5,7 +5,7 @@
 import t from 'tap';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { allRecords, field, guests, xenSession } from '../helpers/xenapi.js';
-import { ACTIONS, bodyOf, envelope, post, prop, ROOT, XEN_CS_URI } from '../helpers/wsman-client.js';
+import { ACTIONS, bodyOf, envelope, faultOf, post, prop, ROOT, XEN_CS_URI } from '../helpers/wsman-client.js';
 import type { XmlElement } from '../../src/soap/xml.js';
 
 let stack: Stack;
@@ -14,11 +14,12 @@ t.before(async () => {
 });
 t.teardown(() => stack.close());
 
-const rsc = (uuid: string, state: number) =>
+const MONITOR = { user: 'monitor', password: 'monitor' };
+const rsc = (uuid: string, state: number, creds = ROOT) =>
   post(stack.endpoint, envelope({
     action: `${XEN_CS_URI}/RequestStateChange`, resourceUri: XEN_CS_URI, selectors: { CreationClassName: 'Xen_ComputerSystem', Name: uuid },
     body: `<p:RequestStateChange_INPUT xmlns:p="${XEN_CS_URI}"><p:RequestedState>${state}</p:RequestedState></p:RequestStateChange_INPUT>`,
-  }), ROOT);
+  }), creds);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 t.test('while a change of state runs, the VM shows it; a second request is Busy; then the VM is idle where it was sent', async (t) => {
@@ -44,6 +45,7 @@ t.test('while a change of state runs, the VM shows it; a second request is Busy;
   t.same(states(during), { EnabledState: '3', RequestedState: '2', TransitioningToState: '2', AvailableRequestedStates: [] }, 'still halted, moving to Enabled, nothing else may be asked');
   t.equal(prop(bodyOf(await rsc(uuid, 2))!, 'ReturnValue'), '4099', 'asking again while it runs: Busy');
   t.equal(prop(bodyOf(await rsc(uuid, 3))!, 'ReturnValue'), '4099', 'asking another state: Busy');
+  t.equal(faultOf(await rsc(uuid, 3, MONITOR))?.subcode, 'wsman:AccessDenied', 'a read-only user is refused for its role, busy or not');
   let after = await getVm();
   for (let i = 0; i < 60 && prop(after, 'TransitioningToState') !== '5'; i++) {
     await sleep(100);
@@ -73,4 +75,15 @@ t.test('while a change of state runs, the VM shows it; a second request is Busy;
   } finally {
     await x.close();
   }
+});
+
+t.test('a read-only user asking a change is refused at once: no job, no wait', async (t) => {
+  const x = await xenSession(stack.sim.url);
+  const vms = [...guests(await allRecords(x.session, 'VM')).values()];
+  await x.close();
+  const running = field(vms.find((v) => v['power_state'] === 'Running')!, 'uuid');
+  const started = Date.now();
+  t.equal(faultOf(await rsc(running, 4, MONITOR))?.subcode, 'wsman:AccessDenied', 'a change that would run as a task');
+  t.ok(Date.now() - started < 1000, 'without waiting for the task it would have been');
+  t.equal(faultOf(await rsc(running, 2, MONITOR))?.subcode, 'wsman:AccessDenied', 'and one that would change nothing');
 });

@@ -53,12 +53,14 @@ t.test('RequestStateChange: each transition answered 0 and visible in the next G
     const r = await rsc(uuid, `<p:RequestedState>${impossible}</p:RequestedState>`);
     t.equal(returnValue(r), '4097', `RequestedState ${impossible} from Halted is an invalid transition`);
   }
-  t.equal(returnValue(await rsc(uuid, '<p:RequestedState>3</p:RequestedState>')), '0', 'asking for the state it is in changes nothing');
   t.equal(returnValue(await rsc(uuid, '<p:RequestedState>7</p:RequestedState>')), '1', 'Test is not supported');
+  t.equal(returnValue(await rsc(uuid, '<p:RequestedState>12</p:RequestedState>')), '5', "12 (Not Applicable) is not in the method's ValueMap");
   t.equal(returnValue(await rsc(uuid, '<p:RequestedState>4242</p:RequestedState>')), '5', 'a value outside the ValueMap is an invalid parameter');
   t.equal(returnValue(await rsc(uuid, '<p:RequestedState>5</p:RequestedState>')), '5', "5 (No Change) is not in the method's ValueMap either");
   t.equal(returnValue(await rsc(uuid, '<p:RequestedState>2</p:RequestedState><p:TimeoutPeriod><cim:Interval xmlns:cim="http://schemas.dmtf.org/wbem/wscim/1/common">PT10S</cim:Interval></p:TimeoutPeriod>')), '4098', 'TimeoutPeriod is not supported');
-  t.equal(prop(await get(uuid), 'RequestedState'), '4', 'refused and no-op requests leave the last request as it was');
+  t.equal(prop(await get(uuid), 'RequestedState'), '4', 'refused requests leave the last request as it was');
+  t.equal(returnValue(await rsc(uuid, '<p:RequestedState>3</p:RequestedState>')), '0', 'asking for the state it is in changes nothing');
+  t.equal(prop(await get(uuid), 'RequestedState'), '3', 'but is the last state requested');
   // Moved behind the gateway's back (as xe or XenCenter would): the last request no longer says anything.
   const x = await xenSession(stack.sim.url);
   const ref = [...(await allRecords(x.session, 'VM'))].find(([, v]) => v['uuid'] === uuid)![0];

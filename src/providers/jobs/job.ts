@@ -57,7 +57,8 @@ export function jobsProfile(registry: JobRegistry): ProfileParts {
         TimeBeforeRemoval: CimDateTime.interval(registry.retentionMs),
         ErrorCode: result.status === 'failure' ? 1 : 0,
         ErrorDescription: result.status === 'failure' ? result.error.join(' ') : null,
-        OperationalStatus: [result.status === 'failure' ? 6 /* Error */ : result.status === 'success' ? 17 /* Completed */ : 2 /* OK */],
+        // CIM: Completed (17) goes with OK or Error, so that a client can tell how; a cancelled job is Stopped (10).
+        OperationalStatus: result.status === 'failure' ? [17, 6] : result.status === 'success' ? [17, 2] : result.status === 'cancelled' ? [10] : [2],
         HealthState: result.status === 'failure' ? 20 : 5,
       };
     },

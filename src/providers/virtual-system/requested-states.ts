@@ -1,32 +1,82 @@
 // CIM_EnabledLogicalElement.RequestedState and TransitioningToState of a VM. While a power
 // operation is in progress (xapi lists it in VM.current_operations, whoever started it), both
 // are the state it leads to. Otherwise RequestedState is the last state asked through
-// RequestStateChange, for as long as the VM stays in the power state that request led to; 12
-// (Not Applicable) before any request, after a restart of the gateway, and once the VM has been
-// moved by other means (xe, XenCenter), since then the last request is no longer known.
+// RequestStateChange, for as long as the VM stays where that request led it; 12 (Not
+// Applicable) before any request, after a restart of the gateway, and once the VM has been moved
+// by other means (xe, XenCenter) or the request's task failed, since then the last request is no
+// longer what the VM shows.
 import type { XenModel } from '../../xenapi/model.js';
+import { map, str } from '../../xenapi/values.js';
 import { NO_TRANSITION, REQUEST_TRANSITIONS, RequestedState, STATE_OF_OPERATION } from '../power-state.js';
 
 interface Requested {
   readonly state: number;
   /** the power_state the request leads to */
   readonly powerState: string;
+  /** the XenAPI task carrying it out; undefined until known, and for a request that needed no change */
+  task: string | undefined;
+  /** whether a task is still to be named (an operation seen meanwhile may be ours) */
+  awaitingTask: boolean;
+  /** the power_state last seen: a change to anywhere but `powerState` is someone else's doing */
+  seenPower: string;
+}
+
+interface Notes {
+  readonly table: Map<string, Requested>;
+  pruneAt: number;
 }
 
 // Kept beside the model it describes (one gateway, one model), not in the XenAPI records.
-const byModel = new WeakMap<XenModel, { readonly table: Map<string, Requested>; pruneAt: number }>();
+const byModel = new WeakMap<XenModel, Notes>();
 
-/**
- * Notes a request about to be sent to xapi (before it, so the VM's next record already shows
- * it); the function returned takes the note back when the request fails.
- */
-export function noteRequest(model: XenModel, vmUuid: string, state: number): () => void {
-  const powerState = REQUEST_TRANSITIONS[state]?.leadsTo;
+function notesOf(model: XenModel): Notes {
   let notes = byModel.get(model);
   if (!notes) {
-    notes = { table: new Map(), pruneAt: 1024 };
-    byModel.set(model, notes);
+    const created: Notes = { table: new Map(), pruneAt: 1024 };
+    byModel.set(model, created);
+    model.onChange((classes) => {
+      if (classes.has('VM') || classes.has('task')) forgetOutdated(model, created.table);
+    });
+    notes = created;
   }
+  return notes;
+}
+
+/** Drops the notes the VM's records no longer bear out. */
+function forgetOutdated(model: XenModel, table: Map<string, Requested>): void {
+  for (const [uuid, r] of table) {
+    const vm = model.byUuid('VM', uuid);
+    if (!vm) {
+      table.delete(uuid);
+      continue;
+    }
+    const power = str(vm, 'power_state');
+    const someoneElse = !r.awaitingTask && Object.entries(map(vm, 'current_operations')).some(([task, op]) => task !== r.task && STATE_OF_OPERATION[op] !== undefined);
+    const task = r.task === undefined ? undefined : model.get('task', r.task);
+    const failed = task !== undefined && (str(task, 'status') === 'failure' || str(task, 'status') === 'cancelled');
+    if (someoneElse || failed || (power !== r.seenPower && power !== r.powerState)) {
+      table.delete(uuid);
+      continue;
+    }
+    r.seenPower = power;
+  }
+}
+
+/** What RequestStateChange does with its note once it knows how the request went. */
+export interface RequestNote {
+  /** the XenAPI task that carries the request out */
+  carriedBy(task: string): void;
+  /** the request was refused: the note before it stands again */
+  takeBack(): void;
+}
+
+/**
+ * Notes a request (before it is sent to xapi, so the VM's next record already shows it) of a
+ * VM now in `powerNow`.
+ */
+export function noteRequest(model: XenModel, vmUuid: string, state: number, powerNow: string, opts: { readonly needsTask: boolean } = { needsTask: true }): RequestNote {
+  const powerState = REQUEST_TRANSITIONS[state]?.leadsTo;
+  const notes = notesOf(model);
   const table = notes.table;
   // Notes of VMs destroyed since are dropped when the table has doubled, so it stays as large as the host.
   if (table.size >= notes.pruneAt) {
@@ -34,14 +84,27 @@ export function noteRequest(model: XenModel, vmUuid: string, state: number): () 
     notes.pruneAt = Math.max(1024, table.size * 2);
   }
   const before = table.get(vmUuid);
-  if (powerState === undefined) return () => undefined;
-  const mine: Requested = { state, powerState };
+  if (powerState === undefined) return { carriedBy: () => undefined, takeBack: () => undefined };
+  const mine: Requested = { state, powerState, task: undefined, awaitingTask: opts.needsTask, seenPower: powerNow };
   table.set(vmUuid, mine);
-  return () => {
-    if (table.get(vmUuid) !== mine) return; // a later request has replaced it
-    if (before) table.set(vmUuid, before);
-    else table.delete(vmUuid);
+  return {
+    carriedBy: (task) => {
+      mine.task = task;
+      mine.awaitingTask = false;
+    },
+    takeBack: () => {
+      // Unless a later request has replaced it (dropped meanwhile, it was still the latest).
+      const current = table.get(vmUuid);
+      if (current !== undefined && current !== mine) return;
+      if (before) table.set(vmUuid, before);
+      else table.delete(vmUuid);
+    },
   };
+}
+
+/** The note kept for a VM (its identity changes with every request): a dependency of the VM's instance. */
+export function requestNoteOf(model: XenModel, vmUuid: string): object | undefined {
+  return byModel.get(model)?.table.get(vmUuid);
 }
 
 /** The RequestedState to show for a VM now in `powerState`; undefined when not known. */
@@ -52,12 +115,13 @@ export function lastRequested(model: XenModel, vmUuid: string, powerState: strin
 
 /** The state a power operation in progress leads to; undefined when none is. */
 function inProgress(model: XenModel, vmUuid: string, powerState: string, currentOperations: Readonly<Record<string, string>>): number | undefined {
-  for (const op of Object.values(currentOperations)) {
+  for (const [task, op] of Object.entries(currentOperations)) {
     const state = STATE_OF_OPERATION[op];
     if (state === undefined) continue;
     // Our own request names the state asked for: Shut Down (4) of a paused VM runs as hard_shutdown.
     const noted = byModel.get(model)?.table.get(vmUuid);
-    if (noted !== undefined && REQUEST_TRANSITIONS[noted.state]?.from[powerState] === op) return noted.state;
+    const ours = noted !== undefined && (noted.task === task || noted.awaitingTask);
+    if (ours && REQUEST_TRANSITIONS[noted.state]?.from[powerState] === op) return noted.state;
     return state;
   }
   return undefined;

@@ -25,8 +25,8 @@ export const RSC = { Completed: 0, NotSupported: 1, Failed: 4, InvalidParameter:
 /** xapi refuses a VM operation while another is in progress (VM.current_operations). */
 const BUSY = 'OTHER_OPERATION_IN_PROGRESS';
 
-/** In the ValueMap but not something a Xen VM can be asked for: Test, Defer, Not Applicable. */
-const NOT_SUPPORTED = new Set([7, 8, 12]);
+/** In the method's ValueMap but not something a Xen VM can be asked for: Test, Defer. */
+const NOT_SUPPORTED = new Set([7, 8]);
 
 const EXTRA_PARAMS: Partial<Record<PowerOp, readonly boolean[]>> = { start: [false, false], resume: [false, false] };
 
@@ -49,34 +49,39 @@ export async function requestStateChange(
   const t = REQUEST_TRANSITIONS[state];
   if (!t) return result(RSC.InvalidParameter);
   const vmRef = model.refByUuid('VM', vmUuid) ?? '';
-  // Another change of state is under way: whatever this one would do (even nothing, from a
-  // state the VM is about to leave), it cannot be done now. xapi refuses too, if the model lags.
-  if (Object.values(map(vm, 'current_operations')).some((op) => STATE_OF_OPERATION[op] !== undefined)) return result(RSC.Busy);
-  const step = t.from[str(vm, 'power_state')];
-  if (step === 'none') return result(RSC.Completed);
+  const power = str(vm, 'power_state');
+  const step = t.from[power];
   const caller = callerOf(ctx);
-  if (step === undefined) {
-    // Not possible from here: let xapi say so (its role check comes first, so a read-only
-    // user still learns that it may not), synchronously and without changing anything.
+  if (step === undefined || step === 'none') {
+    // Nothing to start: xapi judges synchronously, changing nothing. Its role check comes
+    // first, so a read-only user learns that it may not; then the power state. If the model
+    // lagged and the VM was elsewhere, xapi simply does what was asked.
     try {
       await services.xen.call(caller, `VM.${t.op}`, [vmRef, ...(EXTRA_PARAMS[t.op] ?? [])]);
+      noteRequest(model, vmUuid, state, power, { needsTask: false });
       return result(RSC.Completed);
     } catch (err) {
-      if (err instanceof XenApiError && err.code === 'VM_BAD_POWER_STATE') return result(RSC.InvalidTransition);
-      if (err instanceof XenApiError && err.code === BUSY) return result(RSC.Busy);
-      throw xenToCim(err, `VM.${t.op}`);
+      if (!(err instanceof XenApiError) || (err.code !== 'VM_BAD_POWER_STATE' && err.code !== BUSY)) throw xenToCim(err, `VM.${t.op}`);
+      // Another change of state under way: whatever this one would do (even nothing, from a
+      // state the VM is about to leave), it cannot be done now.
+      if (err.code === BUSY || changing(model.byUuid('VM', vmUuid) ?? vm)) return result(RSC.Busy);
+      if (step === undefined) return result(RSC.InvalidTransition);
+      noteRequest(model, vmUuid, state, power, { needsTask: false });
+      return result(RSC.Completed);
     }
   }
-  const takeBack = noteRequest(model, vmUuid, state);
+  const note = noteRequest(model, vmUuid, state, power);
   let taskRef: string;
   try {
     taskRef = String(await services.xen.call(caller, `Async.VM.${step}`, [vmRef, ...(EXTRA_PARAMS[step] ?? [])]));
   } catch (err) {
-    takeBack();
+    note.takeBack();
     if (err instanceof XenApiError && err.code === 'VM_BAD_POWER_STATE') return result(RSC.InvalidTransition);
     if (err instanceof XenApiError && err.code === BUSY) return result(RSC.Busy);
     throw xenToCim(err, `VM.${step}`);
   }
+  note.carriedBy(taskRef);
+  const takeBack = note.takeBack;
   services.jobs.add({ taskRef, name: 'RequestStateChange', owner: ctx.principal.user, vmUuid, submitted: new Date() });
   const o = await services.jobs.waitFor(taskRef, services.jobWaitMs);
   switch (o.status) {
@@ -95,6 +100,11 @@ export async function requestStateChange(
       return result(RSC.JobStarted, new Map([['Job', new ObjectPath(CIMV2, JOB_CLASS, [{ name: 'InstanceID', value: instanceId(uuid) }])]]));
     }
   }
+}
+
+/** Whether xapi lists a change of the VM's power state under way. */
+function changing(vm: XenRecord): boolean {
+  return Object.values(map(vm, 'current_operations')).some((op) => STATE_OF_OPERATION[op] !== undefined);
 }
 
 function result(returnValue: number, out: ReadonlyMap<string, CimValue> = new Map()): MethodResult {

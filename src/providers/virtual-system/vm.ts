@@ -5,7 +5,7 @@ import { date, int, map, refs, str, type XenRecord } from '../../xenapi/values.j
 import { classSpec } from '../class-spec.js';
 import type { ProviderServices } from '../services.js';
 import { NAME_PROPERTIES, renameVm } from './rename.js';
-import { requestedStates } from './requested-states.js';
+import { requestedStates, requestNoteOf } from './requested-states.js';
 import { requestStateChange } from './state-change.js';
 import { guestByUuid, guests, systemKeys, VM_CLASS } from '../ids.js';
 import { CIMV2, orNull, timestamp } from '../instances.js';
@@ -20,7 +20,8 @@ export function vmSpec(model: XenModel, services: ProviderServices) {
       for (const [uuid] of guests(model)) yield uuid;
     },
     source: (uuid) => guestByUuid(model, uuid),
-    extraDeps: (vm) => [model.get('VM_metrics', str(vm, 'metrics'))],
+    // The request note too: one that needed no change leaves the VM's record as it was.
+    extraDeps: (vm) => [model.get('VM_metrics', str(vm, 'metrics')), requestNoteOf(model, str(vm, 'uuid'))],
     keys: (uuid) => systemKeys(VM_CLASS, uuid),
     idFromKeys: (k) => k.get('name'),
     writable: NAME_PROPERTIES,

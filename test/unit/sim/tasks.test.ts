@@ -129,9 +129,12 @@ t.test('Async tasks, cancellation and fault injection', async (t) => {
 
   t.test('a read-only caller gets a task that fails with RBAC_PERMISSION_DENIED', async (t) => {
     const vm = await one('VM', 'web-01');
+    const started = Date.now();
     const task = await rpc.ok<string>('Async.VM.hard_shutdown', m, vm);
     const done = await awaitTask(rpc, m, task);
     t.same([done['status'], done['error_info']], ['failure', ['RBAC_PERMISSION_DENIED', 'vm.hard_shutdown', 'No permission in user session']]);
+    t.ok(Date.now() - started < 100, 'at once: the role check is the task\'s first step, not its last');
+    t.same((await rec('VM', vm))['current_operations'], {}, 'nothing was ever in progress');
     t.equal(await power(vm), 'Running');
     await rpc.ok('task.destroy', m, task);
     t.same(await rpc.fail('task.get_record', s, task), ['HANDLE_INVALID', 'task', task], 'anyone may destroy their own tasks');

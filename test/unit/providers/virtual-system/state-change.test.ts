@@ -30,13 +30,24 @@ t.test('a refusal for another operation in progress is 4099 Busy, synchronous or
   const halted = { power_state: 'Halted', current_operations: {} };
   const sync = await requestStateChange(model, services(async () => { throw busy; }), ctx, 'vm-1', halted, params(9));
   t.equal(sync.returnValue, RSC.Busy, 'an impossible transition asked synchronously');
+  const nothing = await requestStateChange(model, services(async () => { throw busy; }), ctx, 'vm-1', { power_state: 'Running', current_operations: {} }, params(2));
+  t.equal(nothing.returnValue, RSC.Busy, 'no change asked while xapi says another runs');
   const call = await requestStateChange(model, services(async () => { throw busy; }), ctx, 'vm-1', halted, params(2));
   t.equal(call.returnValue, RSC.Busy, 'the Async call refused');
   const task = await requestStateChange(model, services(async () => 'OpaqueRef:task', ['OTHER_OPERATION_IN_PROGRESS', 'VM.start', 'OpaqueRef:vm']), ctx, 'vm-1', halted, params(2));
   t.equal(task.returnValue, RSC.Busy, 'the task failed at once');
-  let called = false;
-  const seen = await requestStateChange(model, services(async () => { called = true; return ''; }), ctx, 'vm-1', { power_state: 'Running', current_operations: { 'OpaqueRef:t': 'clean_shutdown' } }, params(2));
-  t.same([seen.returnValue, called], [RSC.Busy, false], 'seen in the model: answered without asking xapi, even for the state the VM is in now');
+  const calls: string[] = [];
+  const refusing = services(async () => {
+    calls.push('asked');
+    throw new XenApiError('VM_BAD_POWER_STATE', ['OpaqueRef:vm', 'halted', 'running'], 'VM.start');
+  });
+  const seen = await requestStateChange(model, refusing, ctx, 'vm-1', { power_state: 'Running', current_operations: { 'OpaqueRef:t': 'clean_shutdown' } }, params(2));
+  t.same([seen.returnValue, calls], [RSC.Busy, ['asked']], 'the state the VM is in now, while it is about to leave it: xapi is asked first (its role check), then Busy');
+  const denied = services(async () => {
+    throw new XenApiError('RBAC_PERMISSION_DENIED', ['vm.start', 'No permission in user session'], 'VM.start');
+  });
+  await t.rejects(requestStateChange(model, denied, ctx, 'vm-1', { power_state: 'Running', current_operations: { 'OpaqueRef:t': 'clean_shutdown' } }, params(2)), { status: 'ACCESS_DENIED' }, 'a read-only user learns it may not, busy or not');
+  await t.rejects(requestStateChange(model, denied, ctx, 'vm-1', { power_state: 'Running', current_operations: {} }, params(2)), { status: 'ACCESS_DENIED' }, 'even for no change at all');
   const other = await requestStateChange(model, services(async () => { throw new XenApiError('VM_BAD_POWER_STATE', [], 'VM.pause'); }), ctx, 'vm-1', { power_state: 'Halted', current_operations: { 'OpaqueRef:t': 'clone' } }, params(9));
   t.equal(other.returnValue, RSC.InvalidTransition, 'an operation that is no change of state does not make the VM busy');
 });
