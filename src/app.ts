@@ -38,6 +38,8 @@ export interface GatewayOptions {
   readonly schemaDir?: string;
   /** certificate and key of the HTTPS front end; without them there is none */
   readonly tls?: { readonly cert: string; readonly key: string };
+  /** told when xapi, first reached after start-up, refuses the service session (the model will never load) */
+  readonly onXapiRefused?: (err: unknown) => void;
 }
 
 export interface Gateway {
@@ -89,6 +91,10 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
     metricsIntervalMs: config.metricsIntervalMs,
     backoffMinMs: 500,
     backoffMaxMs: 30_000,
+    onRefused: (err) => {
+      log.error({ err: err instanceof Error ? err.message : String(err) }, 'XenAPI refused the service session; the model cannot be loaded');
+      options.onXapiRefused?.(err);
+    },
     onRecovered: (downMs) => log.info({ downMs }, 'XenAPI event feed recovered; the model is live again'),
     onError: (err) => log.warn({ err: err instanceof Error ? err.message : String(err) },
       model.state === 'loading' ? 'XenAPI does not answer; its data is not loaded yet, trying again' : 'XenAPI event feed error; serving last known data'),

@@ -53,9 +53,17 @@ async function main(): Promise<number> {
       return 1;
     }
   }
+  // xapi first reached after start-up may still refuse the service session: that ends the
+  // gateway as a refusal at start-up does (exit 1), instead of repeating wrong credentials.
+  let refused: string | undefined;
+  let stopForRefusal: (() => void) | undefined;
+  const onXapiRefused = (err: unknown): void => {
+    refused = `error: cannot load the model from XenAPI at ${xapiUrl}: ${err instanceof Error ? err.message : String(err)}\n`;
+    stopForRefusal?.();
+  };
   let gateway;
   try {
-    gateway = await createGateway({ ...config, ...service, xapiUrl }, { logger, ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}) });
+    gateway = await createGateway({ ...config, ...service, xapiUrl }, { logger, onXapiRefused, ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}) });
   } catch (err) {
     await sim?.close();
     process.stderr.write(`error: cannot load the model from XenAPI at ${xapiUrl}: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -111,9 +119,15 @@ async function main(): Promise<number> {
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    stopForRefusal = resolve;
+    if (refused !== undefined) resolve();
   });
   await gateway.close();
   await sim?.close();
+  if (refused !== undefined) {
+    process.stderr.write(refused);
+    return 1;
+  }
   return 0;
 }
 

@@ -5,7 +5,7 @@
 // doubles up to a bound; a reload that fails is retried the same way. A session renewed under
 // a call also means a reload: after an xapi restart the old token names nothing.
 import { XmlRpcDouble } from './client.js';
-import { XenTransportError } from './errors.js';
+import { XenApiError, XenTransportError } from './errors.js';
 import { XEN_CLASSES, xenClassOf, type Change, type XenClass, type XenModel } from './model.js';
 import { describeFeedFailure } from './model-health.js';
 import type { XenSession } from './session.js';
@@ -19,6 +19,12 @@ export interface EventFeedOptions {
   readonly backoffMinMs: number;
   readonly backoffMaxMs: number;
   readonly onError?: (err: unknown) => void;
+  /**
+   * Told when XenAPI itself refuses the first load begun in the background (start with
+   * keepTrying): the service credentials are wrong, and asking again would only repeat them.
+   * The feed stops.
+   */
+  readonly onRefused?: (err: unknown) => void;
   /** told when the model is current again after a failure */
   readonly onRecovered?: (downMs: number) => void;
 }
@@ -152,6 +158,12 @@ export class EventFeed {
         this.model.markLive();
       } catch (err) {
         if (this.stopped) return;
+        if (this.model.state === 'loading' && err instanceof XenApiError) {
+          this.stopped = true;
+          this.model.markStale(describeFeedFailure(err));
+          this.options.onRefused?.(err);
+          return;
+        }
         this.model.markStale(err instanceof SessionRenewed ? 'XenAPI session renewed: reloading' : describeFeedFailure(err));
         this.options.onError?.(err);
         // Any failure may have lost events (a restarted xapi resets tokens): reload in full.
@@ -210,10 +222,15 @@ function jitter(ms: number): number {
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    // The listener goes with the wait: one per backoff would pile up on the feed's long-lived signal.
+    const wake = (): void => {
       clearTimeout(t);
       resolve();
-    }, { once: true });
+    };
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', wake);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', wake, { once: true });
   });
 }

@@ -186,6 +186,24 @@ t.test('an xapi not answering at start-up: the gateway starts, says so, refuses 
   t.equal(items.length, 3, 'and serving its data');
 });
 
+t.test('service credentials refused by an xapi that answers only after start-up end the gateway, as at start-up', async (t) => {
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const a = probe.address();
+      probe.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+  const gw = await start(MAIN, ['--http-port', '0', '--xapi-url', `http://127.0.0.1:${port}`, '--xapi-password', 'wrong']);
+  t.teardown(() => void gw.proc.kill('SIGKILL'));
+  let err = '';
+  gw.proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const sim = await start(SIM, ['--port', String(port), '--vms', '0']);
+  t.teardown(() => void sim.proc.kill('SIGTERM'));
+  const code = await Promise.race([exitOf(gw.proc), new Promise<string>((r) => setTimeout(() => r('still running'), 20_000))]);
+  t.equal(code, 1, 'exits 1 instead of repeating wrong credentials for ever');
+  t.match(err, /cannot load the model from XenAPI at http:\/\/127\.0\.0\.1:\d+: .*SESSION_AUTHENTICATION_FAILED/);
+});
+
 t.test('service credentials that xapi refuses stop the start-up', async (t) => {
   const sim = await start(SIM, ['--port', '0', '--vms', '0']);
   t.teardown(() => void sim.proc.kill('SIGTERM'));
