@@ -144,6 +144,7 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
       const session = await logins.login(user, password);
       return session ? principalOf(session, user, password, remoteAddress) : undefined;
     },
+    provenBefore: (user: string, password: string): boolean => logins.provenBefore(user, password),
     remembered: (user: string, password: string, remoteAddress: string): Principal | undefined => {
       const session = logins.remembered(user, password);
       return session ? principalOf(session, user, password, remoteAddress) : undefined;

@@ -7,6 +7,8 @@ export interface Authenticator {
   authenticate(user: string, password: string, remoteAddress: string): Promise<Principal | undefined>;
   /** The principal of a login remembered and still valid, without waiting; undefined otherwise. */
   remembered?(user: string, password: string, remoteAddress: string): Principal | undefined;
+  /** Whether the back end accepted these credentials lately (they still have to be checked). */
+  provenBefore?(user: string, password: string): boolean;
 }
 
 export const WWW_AUTHENTICATE = 'Basic realm="WS-Management"';

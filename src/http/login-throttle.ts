@@ -22,6 +22,8 @@ export const DEFAULT_THROTTLE: ThrottleOptions = { slowAfter: 5, lockAfter: 20, 
 interface Entry {
   failures: number;
   lockedUntil: number;
+  /** the failures by user name: a success forgives only its own user's */
+  readonly byUser: Map<string, number>;
 }
 
 export type Verdict = { readonly kind: 'go'; readonly delayMs: number } | { readonly kind: 'locked'; readonly retryAfterS: number };
@@ -62,7 +64,7 @@ export class LoginThrottle {
    * slowAfter turns is free (waiting for one otherwise), with the delay its failures so far call
    * for; refused while the address is locked, or when as many logins as would lock it already wait.
    */
-  async admit(address: string): Promise<Admission> {
+  async admit(address: string, user = ''): Promise<Admission> {
     const first = this.check(address);
     if (first.kind === 'locked') return first;
     let slots = this.slots.get(address);
@@ -87,8 +89,8 @@ export class LoginThrottle {
       done: (outcome) => {
         if (settled) return;
         settled = true;
-        if (outcome === 'success') this.success(address);
-        else if (outcome === 'failure') this.failure(address);
+        if (outcome === 'success') this.success(address, user);
+        else if (outcome === 'failure') this.failure(address, user);
         this.release(address);
       },
     };
@@ -108,18 +110,27 @@ export class LoginThrottle {
     else if (--s.inFlight <= 0) this.slots.delete(address);
   }
 
-  failure(address: string): void {
-    const e = this.table.get(address) ?? { failures: 0, lockedUntil: 0 };
+  failure(address: string, user = ''): void {
+    const e = this.table.get(address) ?? { failures: 0, lockedUntil: 0, byUser: new Map<string, number>() };
     e.failures++;
+    e.byUser.set(user, (e.byUser.get(user) ?? 0) + 1);
     if (e.failures >= this.options.lockAfter) {
       e.lockedUntil = this.now() + this.options.lockMs;
       e.failures = 0;
+      e.byUser.clear();
     }
     this.table.set(address, e, { ttl: this.options.windowMs + this.options.lockMs });
   }
 
-  success(address: string): void {
+  /**
+   * A login of `user` succeeded: that user's own failures are forgiven (a mistyped password),
+   * not other users' (a guesser holding one valid account must not wipe its guesses at another).
+   */
+  success(address: string, user = ''): void {
     const e = this.table.get(address);
-    if (e && e.lockedUntil <= this.now()) this.table.delete(address);
+    if (!e || e.lockedUntil > this.now()) return;
+    e.failures -= e.byUser.get(user) ?? 0;
+    e.byUser.delete(user);
+    if (e.failures <= 0) this.table.delete(address);
   }
 }

@@ -11,7 +11,7 @@ import type { WsmanDeps } from '../wsman/deps.js';
 import { anonymousIdentify, dispatchWsman, faultOutcome } from '../wsman/dispatch.js';
 import { parseBasic, WWW_AUTHENTICATE, type Authenticator, type BasicCredentials } from './auth.js';
 import { decodeBody, encodeReply, parseContentType, type Encoding } from './charset.js';
-import type { LoginThrottle } from './login-throttle.js';
+import type { Admission, LoginThrottle } from './login-throttle.js';
 
 export interface WsmanRouteOptions {
   readonly deps: WsmanDeps;
@@ -81,8 +81,12 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
    * A login XenAPI has to check, in its turn among the address's and after the throttle's
    * delay; undefined once an answer is sent.
    */
-  const login = async (req: FastifyRequest, reply: FastifyReply, creds: BasicCredentials): Promise<Principal | undefined> => {
-    const admission = await opts.throttle.admit(req.ip);
+  const login = async (req: FastifyRequest, reply: FastifyReply, creds: BasicCredentials, proven: boolean): Promise<Principal | undefined> => {
+    // Credentials xapi accepted lately (a poller whose remembered login expired) are checked
+    // at once, outside the address's turns and lock; a refusal still counts as a failure.
+    const admission: Admission = proven
+      ? { kind: 'go', delayMs: 0, done: (outcome) => (outcome === 'failure' ? opts.throttle.failure(req.ip, creds.user) : undefined) }
+      : await opts.throttle.admit(req.ip, creds.user);
     if (admission.kind === 'locked') {
       locked(req, reply, admission.retryAfterS);
       return undefined;
@@ -137,10 +141,11 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
       req.principal = remembered;
       return done();
     }
-    // Locked now: refused without a wait for a turn.
+    // Locked now: refused without a wait for a turn, unless xapi accepted these credentials lately.
+    const proven = opts.authenticator.provenBefore?.(creds.user, creds.password) === true;
     const verdict = opts.throttle.check(req.ip);
-    if (verdict.kind === 'locked') return locked(req, reply, verdict.retryAfterS);
-    login(req, reply, creds).then(
+    if (verdict.kind === 'locked' && !proven) return locked(req, reply, verdict.retryAfterS);
+    login(req, reply, creds, proven).then(
       (principal) => {
         if (!principal) return;
         req.principal = principal;

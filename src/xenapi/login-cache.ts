@@ -29,24 +29,34 @@ export interface LoginCacheOptions {
 /** xapi's answers meaning "these credentials are not accepted". */
 const REJECTED = new Set(['SESSION_AUTHENTICATION_FAILED', 'SESSION_AUTHORIZATION_FAILED']);
 
+/** How long credentials xapi accepted are known as such (for the login throttle, not for access). */
+const PROVEN_MS = 24 * 3600_000;
+
 export class LoginCache {
   private readonly salt = randomBytes(16).toString('base64');
   private closing = false;
   private readonly cache: LRUCache<string, UserSession, { user: string; password: string }>;
+  /** Keys (salted hashes) of credentials xapi accepted within PROVEN_MS; dropped when it refuses them. */
+  private readonly proven: LRUCache<string, true>;
 
   constructor(private readonly client: XenApiClient, private readonly options: LoginCacheOptions) {
+    this.proven = new LRUCache<string, true>({ max: options.max, ttl: PROVEN_MS });
     this.cache = new LRUCache<string, UserSession, { user: string; password: string }>({
       max: options.max,
       ttl: options.ttlMs,
       // lru-cache shares one login among concurrent requests with the same credentials.
       // A login that cannot be checked now (xapi unreachable) stays, for outageLogin().
       noDeleteOnFetchRejection: true,
-      fetchMethod: async (_key, _stale, { context }) => {
+      fetchMethod: async (key, _stale, { context }) => {
         try {
           const sessionRef = await login(this.client, context.user, context.password, options.originator);
+          this.proven.set(key, true);
           return { user: context.user, sessionRef, checkedAt: Date.now() };
         } catch (err) {
-          if (err instanceof XenApiError && REJECTED.has(err.code)) return undefined;
+          if (err instanceof XenApiError && REJECTED.has(err.code)) {
+            this.proven.delete(key);
+            return undefined;
+          }
           throw err;
         }
       },
@@ -66,6 +76,15 @@ export class LoginCache {
   remembered(user: string, password: string): UserSession | undefined {
     if (this.options.backend?.state === 'stale') return undefined;
     return this.cache.get(this.key(user, password));
+  }
+
+  /**
+   * Whether xapi accepted these credentials within the last day. Grants nothing by itself (they
+   * are checked again); it lets a poller whose login has expired past the failed-login lock that
+   * guesses from the same address set off.
+   */
+  provenBefore(user: string, password: string): boolean {
+    return this.proven.has(this.key(user, password));
   }
 
   /** During an outage: the remembered login, even past its time, if it was good when XenAPI was lost. */

@@ -66,3 +66,24 @@ t.test('logins of one address are checked slowAfter at a time; the others wait t
   now += 10_001;
   t.equal((await th.admit('c')).kind, 'go', 'until the lock ends');
 });
+
+t.test('a success forgives its own user\'s failures only: one valid account does not wipe guesses at another', async (t) => {
+  const th = new LoginThrottle({ slowAfter: 100, lockAfter: 5, windowMs: 60_000, lockMs: 10_000, maxDelayMs: 1000, maxAddresses: 100 }, () => 1_000_000);
+  for (let round = 0; round < 2; round++) {
+    th.failure('a', 'root');
+    th.failure('a', 'root');
+    th.success('a', 'monitor');
+  }
+  th.failure('a', 'root');
+  t.same(th.check('a'), { kind: 'locked', retryAfterS: 10 }, 'five guesses at root lock the address, whatever monitor does between them');
+  th.failure('b', 'alice');
+  th.failure('b', 'alice');
+  th.failure('b', 'root');
+  th.success('b', 'alice');
+  th.failure('b', 'root');
+  th.failure('b', 'root');
+  th.failure('b', 'root');
+  t.equal(th.check('b').kind, 'go', 'alice\'s own typos are forgiven: three failures left');
+  th.failure('b', 'root');
+  t.equal(th.check('b').kind, 'locked');
+});
