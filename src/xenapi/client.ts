@@ -13,6 +13,9 @@ import type { XenValue } from './values.js';
 import { decodeMethodResponse } from './xmlrpc-decode.js';
 
 /** A float parameter: the xmlrpc serializer writes whole numbers as <int>, xapi wants <double>. */
+/** Node's TLS errors for a certificate that does not verify (self-signed, unknown issuer, expired, wrong name). */
+const UNTRUSTED = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID']);
+
 export class XmlRpcDouble extends xmlrpc.CustomType {
   constructor(value: number) {
     super(String(value));
@@ -123,8 +126,9 @@ export class XenApiClient {
       if (timedOut) throw new XenTransportError(`no answer within ${timeoutMs} ms`, method, 'timeout');
       const cause = err instanceof StaleConnection ? err.original : err;
       if (cause instanceof HttpStatus) throw new XenTransportError(cause.message, method, 'protocol');
-      const refused = (cause as NodeJS.ErrnoException | undefined)?.code === 'ECONNREFUSED';
-      throw new XenTransportError(cause instanceof Error ? cause.message : String(cause), method, refused ? 'refused' : 'connection');
+      const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+      const kind = code === 'ECONNREFUSED' ? 'refused' : code !== undefined && UNTRUSTED.has(code) ? 'untrusted' : 'connection';
+      throw new XenTransportError(cause instanceof Error ? cause.message : String(cause), method, kind);
     }
     let decoded;
     try {

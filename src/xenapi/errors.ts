@@ -10,10 +10,10 @@ export class XenApiError extends Error {
 
 /**
  * Why a call got no usable answer: no answer within the deadline, the connection refused, the
- * connection lost or never made (reset, unreachable, DNS), or an answer that is not XenAPI's
- * (HTTP status, XML-RPC fault, unparsable body).
+ * connection lost or never made (reset, unreachable, DNS), an answer that is not XenAPI's
+ * (HTTP status, XML-RPC fault, unparsable body), or a TLS certificate that is not trusted.
  */
-export type TransportFailure = 'timeout' | 'refused' | 'connection' | 'protocol';
+export type TransportFailure = 'timeout' | 'refused' | 'connection' | 'protocol' | 'untrusted';
 
 /** The call did not reach xapi or got no usable answer (connection, timeout, HTTP, bad XML). */
 export class XenTransportError extends Error {

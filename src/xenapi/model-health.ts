@@ -100,6 +100,7 @@ export function describeFeedFailure(err: unknown): string {
       case 'timeout': return `no answer to ${err.method} in time`;
       case 'refused': return 'connection refused';
       case 'protocol': return `unusable answer to ${err.method}`;
+      case 'untrusted': return 'TLS certificate not trusted (a self-signed one needs --xapi-insecure-tls)';
       default: return 'connection lost';
     }
   }
