@@ -6,6 +6,7 @@ import type { Call, MethodDef, Runner } from './dispatch.js';
 import { allowedVbdDevices, allowedVifDevices } from './devices.js';
 import { must, refreshVmOperations, vmForOperation } from './objects.js';
 import { asBool, asEnum, asInt, asStrMap, asString, intParam, refParam } from './params.js';
+import type { VmOperation } from './power.js';
 import type { VmRecord } from './records-vm.js';
 import type { Transaction } from './store.js';
 import { cloneVm, provisionVm } from './vm-clone.js';
@@ -17,6 +18,14 @@ import { encodeValue } from './xmlrpc-wire.js';
 const VOID = encodeValue('');
 
 const op = (arity: number, prepare: (call: Call) => Runner): MethodDef => ({ kind: 'session', arity: [arity], write: true, prepare });
+/** An operation on the VM in params[1] that an Async call lists in its current_operations while it runs. */
+const vmOp = (arity: number, operation: VmOperation, prepare: (call: Call) => Runner): MethodDef => ({
+  kind: 'session',
+  arity: [arity],
+  write: true,
+  prepare,
+  vmOperation: (params) => ({ vm: String(params[1]), op: operation }),
+});
 const read = (arity: number, handler: (call: Call) => string): MethodDef => ({ kind: 'session', arity: [arity], write: false, handler });
 
 /** A runner that checks (plan) and then applies the change in one transaction. */
@@ -167,22 +176,22 @@ export function vmMethods(): Map<string, MethodDef> {
     const fields = decodeVmRecord(call.params[1]);
     return () => encodeValue(call.ctx.store.transact((tx) => createVm(tx, fields)));
   }));
-  m.set('VM.destroy', op(2, (call) => {
+  m.set('VM.destroy', vmOp(2, 'destroy', (call) => {
     const ref = refParam(call.params, 1, 'self');
     return commit(call, () => destroyVm(call.ctx.world, ref));
   }));
-  m.set('VM.clone', op(3, (call) => {
+  m.set('VM.clone', vmOp(3, 'clone', (call) => {
     const ref = refParam(call.params, 1, 'vm');
     const name = asString(call.params[2], 'new_name');
     return create(call, () => cloneVm(call.ctx.world, ref, name));
   }));
-  m.set('VM.copy', op(4, (call) => {
+  m.set('VM.copy', vmOp(4, 'copy', (call) => {
     const ref = refParam(call.params, 1, 'vm');
     const name = asString(call.params[2], 'new_name');
     const sr = refParam(call.params, 3, 'sr');
     return create(call, () => cloneVm(call.ctx.world, ref, name, sr));
   }));
-  m.set('VM.provision', op(2, (call) => {
+  m.set('VM.provision', vmOp(2, 'provision', (call) => {
     const ref = refParam(call.params, 1, 'vm');
     return commit(call, () => provisionVm(call.ctx.world, ref));
   }));

@@ -143,6 +143,10 @@ t.test('Async tasks, cancellation and fault injection', async (t) => {
   t.test('task.cancel ends a pending task before its work runs', async (t) => {
     const vms = (await rpc.ok<string[]>('VM.get_all', s)).length;
     const task = await rpc.ok<string>('Async.VM.copy', s, template, 'never-copied', 'OpaqueRef:NULL');
+    t.same((await rec('VM', template))['current_operations'], { [task]: 'copy' }, 'a copy is in progress on its source');
+    const beside = await rpc.ok<string>('Async.VM.clone', s, template, 'cloned-beside-a-copy');
+    t.equal((await awaitTask(rpc, s, beside))['status'], 'success', 'a clone may run beside a copy (xapi runs them side by side)');
+    t.same(await rpc.fail('VM.destroy', s, template), ['OTHER_OPERATION_IN_PROGRESS', 'VM.copy', template], 'a destroy may not');
     t.same(await rpc.fail('task.cancel', m, task), ['RBAC_PERMISSION_DENIED', 'task.destroy/any', 'No permission in user session'], 'not the monitor\'s task');
     t.same(await rpc.fail('task.destroy', m, task), ['RBAC_PERMISSION_DENIED', 'task.destroy/any', 'No permission in user session']);
     const { token } = await rpc.ok<Batch>('event.from', s, [`task/${task}`], '', 0);
@@ -150,7 +154,8 @@ t.test('Async tasks, cancellation and fault injection', async (t) => {
     const b = await rpc.ok<Batch>('event.from', s, [`task/${task}`], token, 5);
     const snap = b.events.at(-1)?.snapshot ?? {};
     t.same([snap['status'], snap['progress'], snap['allowed_operations']], ['cancelled', 1, []]);
-    t.equal((await rpc.ok<string[]>('VM.get_all', s)).length, vms, 'no copy was made');
+    t.equal((await rpc.ok<string[]>('VM.get_all', s)).length, vms + 1, 'no copy was made (the clone beside it was)');
+    t.same((await rec('VM', template))['current_operations'], {}, 'and the copy is no longer in progress');
     t.equal(await rpc.ok('task.cancel', s, task), '', 'cancelling a finished task does nothing');
     t.equal(await rpc.ok('task.get_status', s, task), 'cancelled');
     t.same(await rpc.fail('task.cancel', s, 'OpaqueRef:gone'), ['HANDLE_INVALID', 'task', 'OpaqueRef:gone']);
