@@ -12,10 +12,10 @@ import { XenApiError, XenTransportError } from './errors.js';
 import type { XenValue } from './values.js';
 import { decodeMethodResponse } from './xmlrpc-decode.js';
 
-/** A float parameter: the xmlrpc serializer writes whole numbers as <int>, xapi wants <double>. */
 /** Node's TLS errors for a certificate that does not verify (self-signed, unknown issuer, expired, wrong name). */
 const UNTRUSTED = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT', 'CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_ALTNAME_INVALID']);
 
+/** A float parameter: the xmlrpc serializer writes whole numbers as <int>, xapi wants <double>. */
 export class XmlRpcDouble extends xmlrpc.CustomType {
   constructor(value: number) {
     super(String(value));
