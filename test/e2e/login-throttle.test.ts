@@ -13,7 +13,7 @@ t.teardown(() => stack.close());
 
 const MONITOR = { user: 'monitor', password: 'monitor' };
 const enumerate = (creds: { user: string; password: string }) => post(stack.endpoint, envelope({ action: ACTIONS.enumerate, resourceUri: CS_URI, body: '<wsen:Enumerate/>' }), creds);
-const release = (r: WsmanReply) => post(stack.endpoint, envelope({ action: ACTIONS.release, resourceUri: CS_URI, body: `<wsen:Release><wsen:EnumerationContext>${findOne(bodyOf(r), NS.WSEN, 'EnumerationContext')?.text.trim() ?? ''}</wsen:EnumerationContext></wsen:Release>` }), ROOT);
+const release = (r: WsmanReply, creds = ROOT) => post(stack.endpoint, envelope({ action: ACTIONS.release, resourceUri: CS_URI, body: `<wsen:Release><wsen:EnumerationContext>${findOne(bodyOf(r), NS.WSEN, 'EnumerationContext')?.text.trim() ?? ''}</wsen:EnumerationContext></wsen:Release>` }), creds);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 t.test('a poller whose remembered login expired during a lock is still served', async (t) => {
@@ -41,7 +41,7 @@ t.test('valid logins of one user do not wipe guesses at another', async (t) => {
     await sleep(350);
     const ok = await enumerate(MONITOR);
     t.equal(ok.status, 200, 'the read-only account logs in');
-    await release(ok);
+    await release(ok, MONITOR);
   }
   const after = await enumerate({ user: 'root', password: 'x-last' });
   t.ok(after.headers.get('retry-after'), 'the fourth guess at root still counted: the address is locked');
