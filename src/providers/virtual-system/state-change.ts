@@ -93,7 +93,8 @@ export async function requestStateChange(
       takeBack();
       if (o.error[0] === 'VM_BAD_POWER_STATE') return result(RSC.InvalidTransition);
       if (o.error[0] === BUSY) return result(RSC.Busy);
-      if (o.error[0] === 'RBAC_PERMISSION_DENIED') throw new CimError('ACCESS_DENIED', `VM.${step}: XenAPI ${o.error.join(' ')}`);
+      // Worded as a synchronous refusal is (Put, the other methods): one text for one cause.
+      if (o.error[0] === 'RBAC_PERMISSION_DENIED') throw xenToCim(new XenApiError(o.error[0], o.error.slice(1), `VM.${step}`), `VM.${step}`);
       return result(RSC.Failed);
     default: {
       const uuid = await taskUuid(model, services, ctx, taskRef);
