@@ -97,6 +97,11 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
     let principal: Principal | undefined;
     try {
       if (admission.delayMs > 0) await new Promise((r) => setTimeout(r, admission.delayMs));
+      // Gone while it waited (closed, or timed out and answered 408): xapi is not asked for it.
+      if (req.raw.socket.destroyed) {
+        admission.done('error');
+        return undefined;
+      }
       principal = await opts.authenticator.authenticate(creds.user, creds.password, req.ip);
     } catch (err) {
       admission.done('error');

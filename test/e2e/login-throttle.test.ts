@@ -46,3 +46,21 @@ t.test('valid logins of one user do not wipe guesses at another', async (t) => {
   const after = await enumerate({ user: 'root', password: 'x-last' });
   t.ok(after.headers.get('retry-after'), 'the fourth guess at root still counted: the address is locked');
 });
+
+t.test('a login whose client went away while it waited is not asked of xapi', async (t) => {
+  await sleep(4100); // the lock from the test above has ended
+  for (const p of ['y-1', 'y-2']) t.equal((await enumerate({ user: 'root', password: p })).status, 401);
+  const before = stack.sim.callCounts()['session.login_with_password'] ?? 0;
+  const gone = new AbortController();
+  const request = fetch(stack.endpoint, {
+    method: 'POST',
+    signal: gone.signal,
+    headers: { 'Content-Type': 'application/soap+xml;charset=UTF-8', Authorization: `Basic ${Buffer.from('root:y-3').toString('base64')}` },
+    body: envelope({ action: ACTIONS.enumerate, resourceUri: CS_URI, body: '<wsen:Enumerate/>' }),
+  }).catch((err: unknown) => err);
+  await sleep(50); // within the 250 ms this third failure-prone login waits
+  gone.abort();
+  await request;
+  await sleep(500);
+  t.equal((stack.sim.callCounts()['session.login_with_password'] ?? 0) - before, 0, 'xapi was not asked');
+});
