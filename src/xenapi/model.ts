@@ -29,7 +29,7 @@ export class XenModel {
   private readonly uuids = new Map<XenClass, Map<string, string>>();
   private readonly classGenerations = new Map<XenClass, number>();
   private gen = 0;
-  private readonly listeners = new Set<(classes: ReadonlySet<XenClass>) => void>();
+  private readonly listeners = new Set<(classes: ReadonlySet<XenClass>, changes?: readonly Change[]) => void>();
   state: ModelState = 'loading';
   /** when the feed last confirmed the model current (ms since epoch) */
   lastSync = 0;
@@ -88,7 +88,7 @@ export class XenModel {
         table.delete(ref);
       }
     }
-    this.bump(touched);
+    this.bump(touched, changes);
   }
 
   /** Replaces whole classes with a fresh load (initial load, reload after an error, metrics poll). */
@@ -119,14 +119,18 @@ export class XenModel {
     this.lastFailure = failure;
   }
 
-  private bump(classes: ReadonlySet<XenClass>): void {
+  private bump(classes: ReadonlySet<XenClass>, changes?: readonly Change[]): void {
     this.gen++;
     for (const c of classes) this.classGenerations.set(c, this.gen);
-    for (const l of this.listeners) l(classes);
+    for (const l of this.listeners) l(classes, changes);
   }
 
-  /** Calls `fn` after every applied batch with the classes it touched; returns the unsubscribe. */
-  onChange(fn: (classes: ReadonlySet<XenClass>) => void): () => void {
+  /**
+   * Calls `fn` after every applied batch with the classes it touched and, for a batch of events,
+   * the changes themselves (undefined after a full reload: anything may have changed); returns
+   * the unsubscribe.
+   */
+  onChange(fn: (classes: ReadonlySet<XenClass>, changes?: readonly Change[]) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }

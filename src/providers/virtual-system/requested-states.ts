@@ -5,7 +5,7 @@
 // Applicable) before any request, after a restart of the gateway, and once the VM has been moved
 // by other means (xe, XenCenter) or the request's task failed, since then the last request is no
 // longer what the VM shows.
-import type { XenModel } from '../../xenapi/model.js';
+import type { Change, XenModel } from '../../xenapi/model.js';
 import { map, str } from '../../xenapi/values.js';
 import { NO_TRANSITION, REQUEST_TRANSITIONS, RequestedState, STATE_OF_OPERATION } from '../power-state.js';
 
@@ -23,6 +23,8 @@ interface Requested {
 
 interface Notes {
   readonly table: Map<string, Requested>;
+  /** task ref → the VM whose request it carries (a task of a note replaced since may linger until the next prune) */
+  readonly byTask: Map<string, string>;
   pruneAt: number;
 }
 
@@ -32,22 +34,51 @@ const byModel = new WeakMap<XenModel, Notes>();
 function notesOf(model: XenModel): Notes {
   let notes = byModel.get(model);
   if (!notes) {
-    const created: Notes = { table: new Map(), pruneAt: 1024 };
+    const created: Notes = { table: new Map(), byTask: new Map(), pruneAt: 1024 };
     byModel.set(model, created);
-    model.onChange((classes) => {
-      if (classes.has('VM') || classes.has('task')) forgetOutdated(model, created.table);
+    model.onChange((classes, changes) => {
+      if (!classes.has('VM') && !classes.has('task')) return;
+      // A batch of events names what changed: only the notes it concerns are looked at, so a
+      // pool with a note for each of thousands of VMs pays per change, not per note.
+      forgetOutdated(model, created, changes === undefined ? undefined : concerned(created, changes));
     });
     notes = created;
   }
   return notes;
 }
 
-/** Drops the notes the VM's records no longer bear out. */
-function forgetOutdated(model: XenModel, table: Map<string, Requested>): void {
-  for (const [uuid, r] of table) {
+/**
+ * The VMs (uuids) whose notes a batch of changes may concern: VMs changed, and those whose
+ * request's task changed. A VM removed needs nothing: its note shows nowhere, and goes when the
+ * table is pruned.
+ */
+function concerned(notes: Notes, changes: readonly Change[]): Set<string> {
+  const uuids = new Set<string>();
+  for (const c of changes) {
+    if (c.cls === 'VM') {
+      const uuid = c.record?.['uuid'];
+      if (typeof uuid === 'string') uuids.add(uuid);
+    } else if (c.cls === 'task') {
+      const uuid = notes.byTask.get(c.ref);
+      if (uuid !== undefined) uuids.add(uuid);
+    }
+  }
+  return uuids;
+}
+
+/** Drops the notes the VM's records no longer bear out (of `only` these VMs, when given). */
+function forgetOutdated(model: XenModel, notes: Notes, only?: ReadonlySet<string>): void {
+  const table = notes.table;
+  const forget = (uuid: string, r: Requested): void => {
+    table.delete(uuid);
+    if (r.task !== undefined) notes.byTask.delete(r.task);
+  };
+  const entries: Iterable<[string, Requested | undefined]> = only === undefined ? table : [...only].map((u) => [u, table.get(u)]);
+  for (const [uuid, r] of entries) {
+    if (r === undefined) continue;
     const vm = model.byUuid('VM', uuid);
     if (!vm) {
-      table.delete(uuid);
+      forget(uuid, r);
       continue;
     }
     const power = str(vm, 'power_state');
@@ -55,7 +86,7 @@ function forgetOutdated(model: XenModel, table: Map<string, Requested>): void {
     const task = r.task === undefined ? undefined : model.get('task', r.task);
     const failed = task !== undefined && (str(task, 'status') === 'failure' || str(task, 'status') === 'cancelled');
     if (someoneElse || failed || (power !== r.seenPower && power !== r.powerState)) {
-      table.delete(uuid);
+      forget(uuid, r);
       continue;
     }
     r.seenPower = power;
@@ -79,8 +110,9 @@ export function noteRequest(model: XenModel, vmUuid: string, state: number, powe
   const notes = notesOf(model);
   const table = notes.table;
   // Notes of VMs destroyed since are dropped when the table has doubled, so it stays as large as the host.
-  if (table.size >= notes.pruneAt) {
+  if (table.size >= notes.pruneAt || notes.byTask.size >= notes.pruneAt) {
     for (const uuid of [...table.keys()]) if (model.refByUuid('VM', uuid) === undefined) table.delete(uuid);
+    for (const [task, uuid] of notes.byTask) if (table.get(uuid)?.task !== task) notes.byTask.delete(task);
     notes.pruneAt = Math.max(1024, table.size * 2);
   }
   const before = table.get(vmUuid);
@@ -91,6 +123,7 @@ export function noteRequest(model: XenModel, vmUuid: string, state: number, powe
     carriedBy: (task) => {
       mine.task = task;
       mine.awaitingTask = false;
+      notes.byTask.set(task, vmUuid);
     },
     takeBack: () => {
       // Unless a later request has replaced it (dropped meanwhile, it was still the latest).

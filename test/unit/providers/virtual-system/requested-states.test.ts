@@ -57,9 +57,10 @@ t.test('a note lasts only while the VM\'s records bear it out', async (t) => {
   model.apply([{ cls: 'task', ref: 'OpaqueRef:task', record: { uuid: 't', status: 'cancelled' } }]);
   vmEvent(model, 'vm-1', 'Halted');
   t.equal(lastRequested(model, 'vm-1', 'Running'), undefined, 'a cancelled request is forgotten, so a later start by others is not taken for it');
-  noteRequest(model, 'vm-1', 2, 'Halted');
-  model.apply([{ cls: 'VM', ref: 'OpaqueRef:vm-1', record: undefined }]);
-  t.equal(lastRequested(model, 'vm-1', 'Running'), undefined, 'a VM destroyed takes its note with it');
+  const full = noteRequest(model, 'vm-1', 2, 'Halted');
+  full.carriedBy('OpaqueRef:task2');
+  model.replace(new Map([['task', new Map([['OpaqueRef:task2', { uuid: 't2', status: 'failure' }]])]]));
+  t.equal(lastRequested(model, 'vm-1', 'Running'), undefined, 'a full reload (no list of changes) looks at every note');
 });
 
 t.test('an operation in progress is the state asked for and the one the VM is moving to', async (t) => {
