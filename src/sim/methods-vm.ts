@@ -17,13 +17,11 @@ import { encodeValue } from './xmlrpc-wire.js';
 
 const VOID = encodeValue('');
 
-const op = (arity: number, prepare: (call: Call) => Runner): MethodDef => ({ kind: 'session', arity: [arity], write: true, prepare });
+type WriteDef = Extract<MethodDef, { write: true }>;
+const op = (arity: number, prepare: (call: Call) => Runner): WriteDef => ({ kind: 'session', arity: [arity], write: true, prepare });
 /** An operation on the VM in params[1] that an Async call lists in its current_operations while it runs. */
-const vmOp = (arity: number, operation: VmOperation, prepare: (call: Call) => Runner): MethodDef => ({
-  kind: 'session',
-  arity: [arity],
-  write: true,
-  prepare,
+const vmOp = (arity: number, operation: VmOperation, prepare: (call: Call) => Runner): WriteDef => ({
+  ...op(arity, prepare),
   vmOperation: (params) => ({ vm: String(params[1]), op: operation }),
 });
 const read = (arity: number, handler: (call: Call) => string): MethodDef => ({ kind: 'session', arity: [arity], write: false, handler });

@@ -3,6 +3,7 @@
 // listed under the task's ref and allowed_operations shrinks to what may run beside it, until
 // the task ends, however it ends (done, failed or cancelled).
 import { XenFailure } from './errors.js';
+import { refreshVmOperations } from './objects.js';
 import { allowedOperations, operationError, type VmOperation } from './power.js';
 import type { Store } from './store.js';
 
@@ -25,7 +26,7 @@ export function begin(store: Store, target: VmOperationTarget, task: string): vo
   if (vm === undefined) return;
   store.transact((tx) => {
     tx.update('VM', target.vm, { current_operations: { ...vm.current_operations, [task]: target.op } });
-    tx.update('VM', target.vm, { allowed_operations: allowedOperations(vm, target.vm) });
+    refreshVmOperations(tx, target.vm, vm);
   });
 }
 
@@ -44,6 +45,6 @@ export function end(store: Store, target: VmOperationTarget, task: string, silen
   }
   store.transact((tx) => {
     tx.update('VM', target.vm, { current_operations: rest });
-    tx.update('VM', target.vm, { allowed_operations: allowedOperations(vm, target.vm) });
+    refreshVmOperations(tx, target.vm, vm);
   });
 }

@@ -47,6 +47,16 @@ function start(script: string, args: string[], env: Record<string, string> = {})
   });
 }
 
+/** A port nothing listens on now (for an xapi that starts after the gateway). */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const a = probe.address();
+      probe.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
 function exitOf(proc: ChildProcessWithoutNullStreams): Promise<number | null> {
   return new Promise((resolve) => {
     if (proc.exitCode !== null) resolve(proc.exitCode);
@@ -158,12 +168,7 @@ t.test('bad options are refused with the usage text', async (t) => {
 });
 
 t.test('an xapi not answering at start-up: the gateway starts, says so, refuses requests, and serves once xapi answers', async (t) => {
-  const port = await new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const a = probe.address();
-      probe.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
+  const port = await freePort();
   const gw = await start(MAIN, ['--http-port', '0', '--xapi-url', `http://127.0.0.1:${port}`, '--xapi-timeout', '2000']);
   t.teardown(() => void gw.proc.kill('SIGTERM'));
   t.match(gw.output(), /not answering yet \(connection refused\): trying again in the background/);
@@ -187,12 +192,7 @@ t.test('an xapi not answering at start-up: the gateway starts, says so, refuses 
 });
 
 t.test('service credentials refused by an xapi that answers only after start-up end the gateway, as at start-up', async (t) => {
-  const port = await new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const a = probe.address();
-      probe.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
+  const port = await freePort();
   const gw = await start(MAIN, ['--http-port', '0', '--xapi-url', `http://127.0.0.1:${port}`, '--xapi-password', 'wrong']);
   t.teardown(() => void gw.proc.kill('SIGKILL'));
   let err = '';

@@ -32,18 +32,16 @@ interface Notes {
 const byModel = new WeakMap<XenModel, Notes>();
 
 function notesOf(model: XenModel): Notes {
-  let notes = byModel.get(model);
-  if (!notes) {
-    const created: Notes = { table: new Map(), byTask: new Map(), pruneAt: 1024 };
-    byModel.set(model, created);
-    model.onChange((classes, changes) => {
-      if (!classes.has('VM') && !classes.has('task')) return;
-      // A batch of events names what changed: only the notes it concerns are looked at, so a
-      // pool with a note for each of thousands of VMs pays per change, not per note.
-      forgetOutdated(model, created, changes === undefined ? undefined : concerned(created, changes));
-    });
-    notes = created;
-  }
+  const known = byModel.get(model);
+  if (known) return known;
+  const notes: Notes = { table: new Map(), byTask: new Map(), pruneAt: 1024 };
+  byModel.set(model, notes);
+  model.onChange((classes, changes) => {
+    if (!classes.has('VM') && !classes.has('task')) return;
+    // A batch of events names what changed: only the notes it concerns are looked at, so a
+    // pool with a note for each of thousands of VMs pays per change, not per note.
+    forgetOutdated(model, notes, changes === undefined ? undefined : concerned(notes, changes));
+  });
   return notes;
 }
 

@@ -81,16 +81,15 @@ export async function requestStateChange(
     throw xenToCim(err, `VM.${step}`);
   }
   note.carriedBy(taskRef);
-  const takeBack = note.takeBack;
   services.jobs.add({ taskRef, name: 'RequestStateChange', owner: ctx.principal.user, vmUuid, submitted: new Date() });
   const o = await services.jobs.waitFor(taskRef, services.jobWaitMs);
   switch (o.status) {
     case 'success': return result(RSC.Completed);
     case 'cancelled':
-      takeBack();
+      note.takeBack();
       return result(RSC.Failed);
     case 'failure':
-      takeBack();
+      note.takeBack();
       if (o.error[0] === 'VM_BAD_POWER_STATE') return result(RSC.InvalidTransition);
       if (o.error[0] === BUSY) return result(RSC.Busy);
       // Worded as a synchronous refusal is (Put, the other methods): one text for one cause.
