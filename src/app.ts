@@ -7,6 +7,7 @@ import type { Principal } from './cim/operation-context.js';
 import type { InstanceProvider } from './cim/provider.js';
 import { defaultSchemaDir, loadSchemaDir } from './cim/schema-registry.js';
 import type { GatewayConfig } from './config.js';
+import { ConnectionTracker } from './http/connections.js';
 import { registerHealthRoute } from './http/health-route.js';
 import { registerSoapBody } from './http/soap-body.js';
 import { registerAnonymousIdentify, registerWsmanRoute } from './http/wsman-route.js';
@@ -179,6 +180,9 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
   };
   frontEnd(app, false);
   if (httpsApp) frontEnd(httpsApp, true);
+  const connections = new ConnectionTracker();
+  connections.watch(app.server);
+  if (httpsApp) connections.watch(httpsApp.server);
 
   return {
     app,
@@ -191,7 +195,11 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
       if (closed) return;
       closed = true;
       // Stop accepting and let requests in flight finish, then release everything behind them.
-      await Promise.all([app.close(), httpsApp?.close()]);
+      const stopped = Promise.all([app.close(), httpsApp?.close()]);
+      // Once the listeners no longer accept (Fastify closes them a tick later).
+      await new Promise((resolve) => setImmediate(resolve));
+      connections.closeQuiet();
+      await stopped;
       contexts.clear();
       jobs.close();
       await feed.stop();

@@ -1,8 +1,12 @@
 // Clients that stop sending halfway: answered 408 and closed within --request-timeout, so they
-// hold neither a connection nor a shutdown.
+// hold neither a connection nor a shutdown; nor do connections that never send a request.
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import t from 'tap';
 import { startStack } from '../helpers/stack.js';
+import { identifyEnvelope } from '../helpers/wsman-client.js';
+
+const IDENTIFY = identifyEnvelope();
 
 /** Opens a connection, sends `bytes`, and resolves with everything received once it closes. */
 function stall(port: number, bytes: string): { socket: Socket; closed: Promise<{ text: string; ms: number }> } {
@@ -38,4 +42,28 @@ t.test('a shutdown does not wait for a client that stopped sending', async (t) =
   await stack.close();
   t.ok(performance.now() - t0 < 5000, `closed in ${Math.round(performance.now() - t0)} ms`);
   await c.closed;
+});
+
+t.test('a shutdown closes connections that never sent a request, over HTTP and HTTPS', async (t) => {
+  const stack = await startStack({ sim: { vms: 2 }, https: true });
+  const port = Number(new URL(stack.endpoint).port);
+  const httpsPort = Number(new URL(stack.httpsEndpoint!).port);
+  // Connected ahead of need (undici does), a TCP probe, a TLS handshake done and then silence.
+  const silent = stall(port, '');
+  const probe = stall(httpsPort, '');
+  const tlsDone = await new Promise<TLSSocket>((resolve) => {
+    const s = tlsConnect({ port: httpsPort, host: '127.0.0.1', rejectUnauthorized: false }, () => resolve(s));
+    s.on('error', () => undefined);
+  });
+  const tlsClosed = new Promise<void>((resolve) => tlsDone.on('close', () => resolve()));
+  // A keep-alive connection that has been served stays usable until then.
+  const served = await fetch(stack.endpoint, { method: 'POST', body: IDENTIFY, headers: { 'Content-Type': 'application/soap+xml' } });
+  t.equal(served.status, 200);
+  await new Promise((r) => setTimeout(r, 100));
+  const t0 = performance.now();
+  await stack.close();
+  // Not a speed test: Node alone would wait for each until its headers timeout (60 s).
+  t.ok(performance.now() - t0 < 5000, `closed in ${Math.round(performance.now() - t0)} ms`);
+  for (const c of [silent, probe]) t.equal((await c.closed).text, '', 'closed without an answer: none was asked');
+  await tlsClosed;
 });
