@@ -74,14 +74,16 @@ export async function dispatchWsman(input: DispatchInput, deps: WsmanDeps): Prom
   };
   try {
     // DSP0226 R6.2-4 holds for every request: refuse a too-small MaxEnvelopeSize before acting.
-    envelopeBudget(req.headers, deps);
+    const max = envelopeBudget(req.headers, deps);
     const work = route(req, ctx, deps, input.transport);
     const out = reply(timeout === undefined ? await work : await withDeadline(work, timeout), req.messageId);
-    // Enumerate and Pull fill their batches to the limit; any other answer is checked whole.
-    if (req.kind !== 'enumerate' && req.kind !== 'pull' && req.headers.maxEnvelopeSize !== undefined) {
-      const bytes = out.kind === 'reply' ? replyOctets(out.xml, input.transport) : 0;
-      if (bytes > req.headers.maxEnvelopeSize) {
-        throw new WsmanFault('wsman:EncodingLimit', { detail: 'MaxEnvelopeSize', reason: `The answer (${bytes} octets) is larger than the MaxEnvelopeSize of ${req.headers.maxEnvelopeSize}.` });
+    // Enumerate and Pull fill their batches to the limit; any other answer is checked whole,
+    // against the client's MaxEnvelopeSize or, without one, the service's default.
+    if (req.kind !== 'enumerate' && req.kind !== 'pull' && out.kind === 'reply' && !surelyWithin(out.xml, max)) {
+      const bytes = replyOctets(out.xml, input.transport);
+      if (bytes > max) {
+        const whose = req.headers.maxEnvelopeSize !== undefined ? 'the MaxEnvelopeSize' : "this service's limit (no MaxEnvelopeSize was given)";
+        throw new WsmanFault('wsman:EncodingLimit', { detail: 'MaxEnvelopeSize', reason: `The answer (${bytes} octets) is larger than ${whose} of ${max}.` });
       }
     }
     return out;
@@ -122,6 +124,14 @@ function toFault(err: unknown, op: OperationKind): WsmanFault {
   if (err instanceof WsmanFault) return err;
   if (err instanceof CimError) return cimToFault(err, op);
   return new WsmanFault('wsman:InternalError', { reason: 'The service met an internal error; the request was not completed.' });
+}
+
+/** Without measuring: no UTF-16 code unit takes more than 3 octets in UTF-8 (or 2 in UTF-16). */
+function surelyWithin(xml: XmlText, max: number): boolean {
+  let units = 0;
+  if (typeof xml === 'string') units = xml.length;
+  else for (const piece of xml) units += piece.length;
+  return (units + 64) * 3 <= max;
 }
 
 /** DSP0226 R6.1: an operation that outlasts its OperationTimeout is answered wsman:TimedOut. */

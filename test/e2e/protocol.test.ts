@@ -133,3 +133,22 @@ t.test('GET /health reports a live model', async (t) => {
   }
   t.equal((await fetch(stack.endpoint.replace('/wsman', '/wsmanx'))).status, 404);
 });
+
+t.test('a Get without MaxEnvelopeSize is held to the service limit (--max-envelope-size)', async (t) => {
+  const small = await startStack({ sim: { vms: 2 }, config: { defaultMaxEnvelopeSize: 16_384 } });
+  t.teardown(() => small.close());
+  const x = await xenSession(small.sim.url);
+  const [ref, rec] = [...guests(await allRecords(x.session, 'VM'))][0]!;
+  const long = 'w'.repeat(20_000);
+  await x.session.call('VM.set_name_description', [ref, long]);
+  await x.close();
+  const get = (extraHeaders = '') => post(small.endpoint, envelope({ action: ACTIONS.get, resourceUri: CS_URI, selectors: { Name: field(rec, 'uuid') }, extraHeaders }), ROOT);
+  let r = await get();
+  for (let i = 0; i < 50 && r.status === 200; i++) r = await new Promise((res) => setTimeout(res, 100)).then(() => get());
+  t.equal(r.status, 500, 'the 20 KB answer is refused');
+  t.equal(faultOf(r)?.subcode, 'wsman:EncodingLimit');
+  t.equal(faultOf(r)?.detail, 'http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/MaxEnvelopeSize');
+  const allowed = await get('<wsman:MaxEnvelopeSize s:mustUnderstand="true">40000</wsman:MaxEnvelopeSize>');
+  t.equal(allowed.status, 200, "the client's own MaxEnvelopeSize wins");
+  t.equal(prop(bodyOf(allowed)!, 'Description'), long);
+});
