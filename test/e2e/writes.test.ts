@@ -207,6 +207,12 @@ t.test('Put on resource settings: memory and processors through XenAPI, with its
   const rec2 = [...(await vmsNow()).values()].find((v) => v['uuid'] === uuid)!;
   t.equal(rec2['VCPUs_max'], '4');
   t.equal(rec2['VCPUs_at_startup'], '2');
+  // As for memory: a Reservation given unchanged stays where it is, it does not follow VirtualQuantity.
+  t.equal((await put(CPU_URI, 'Xen_ProcessorSettingData', `Xen:${uuid}/Processor`, '<p:VirtualQuantity>2</p:VirtualQuantity><p:Reservation>2</p:Reservation>')).status, 200);
+  const six = await put(CPU_URI, 'Xen_ProcessorSettingData', `Xen:${uuid}/Processor`, '<p:VirtualQuantity>4</p:VirtualQuantity><p:Reservation>2</p:Reservation>');
+  t.equal(prop(bodyOf(six)!, 'Reservation'), '2', 'the answer shows the Reservation given');
+  const rec2b = [...(await vmsNow()).values()].find((v) => v['uuid'] === uuid)!;
+  t.same([rec2b['VCPUs_max'], rec2b['VCPUs_at_startup']], ['4', '2']);
 
   const bad = await put(MEM_URI, 'Xen_MemorySettingData', `Xen:${uuid}/Memory`, '<p:Reservation>8192</p:Reservation>');
   t.equal(faultOf(bad)?.subcode, 'wxf:InvalidRepresentation', 'a minimum above the maximum breaks the memory constraints');

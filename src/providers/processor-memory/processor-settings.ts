@@ -50,7 +50,7 @@ export function processorSettingsSpec(model: XenModel, index: ResourceIndex, ser
     keys: (id) => [{ name: 'InstanceID', value: instanceId(id) }],
     idFromKeys: (k) => localId(k.get('instanceid')),
     writable: PROCESSOR_WRITABLE,
-    modify: putResourceSetting(model, services, PROCESSOR_RASD_CLASS),
+    modify: putResourceSetting(model, services, PROCESSOR_RASD_CLASS, undefined, ['Reservation']),
     properties: (id, record) => {
       const p = parsePoint(PROCESSOR_POOL, PROCESSOR_POINTS, id);
       return p === undefined ? guestProperties(model, record) : pointValues(model, index, p.pool, p.point, record);
