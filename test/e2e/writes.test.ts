@@ -213,6 +213,18 @@ t.test('Put on resource settings: memory and processors through XenAPI, with its
   t.equal(prop(bodyOf(six)!, 'Reservation'), '2', 'the answer shows the Reservation given');
   const rec2b = [...(await vmsNow()).values()].find((v) => v['uuid'] === uuid)!;
   t.same([rec2b['VCPUs_max'], rec2b['VCPUs_at_startup']], ['4', '2']);
+  // xsi:nil: no Limit is no cap; NULL where it means nothing is refused, not ignored.
+  const XSI = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
+  t.equal((await put(CPU_URI, 'Xen_ProcessorSettingData', `Xen:${uuid}/Processor`, '<p:Limit>50</p:Limit>')).status, 200);
+  const capOf = async () => ([...(await vmsNow()).values()].find((v) => v['uuid'] === uuid)!['VCPUs_params'] as Record<string, string>)['cap'];
+  t.equal(await capOf(), '50');
+  const uncapped = await put(CPU_URI, 'Xen_ProcessorSettingData', `Xen:${uuid}/Processor`, `<p:Limit ${XSI} xsi:nil="true"/>`);
+  t.equal(uncapped.status, 200, uncapped.text.slice(-400));
+  t.equal(prop(bodyOf(uncapped)!, 'Limit'), '0', 'uncapped');
+  t.equal(await capOf(), undefined, 'the cap is gone from VCPUs_params');
+  const nilQuantity = await put(MEM_URI, 'Xen_MemorySettingData', `Xen:${uuid}/Memory`, `<p:VirtualQuantity ${XSI} xsi:nil="true"/>`);
+  t.equal(faultOf(nilQuantity)?.subcode, 'wxf:InvalidRepresentation', 'memory without a size is refused');
+  t.match(faultOf(nilQuantity)?.reason, /VirtualQuantity cannot be NULL/);
 
   const bad = await put(MEM_URI, 'Xen_MemorySettingData', `Xen:${uuid}/Memory`, '<p:Reservation>8192</p:Reservation>');
   t.equal(faultOf(bad)?.subcode, 'wxf:InvalidRepresentation', 'a minimum above the maximum breaks the memory constraints');

@@ -50,7 +50,8 @@ export function processorSettingsSpec(model: XenModel, index: ResourceIndex, ser
     keys: (id) => [{ name: 'InstanceID', value: instanceId(id) }],
     idFromKeys: (k) => localId(k.get('instanceid')),
     writable: PROCESSOR_WRITABLE,
-    modify: putResourceSetting(model, services, PROCESSOR_RASD_CLASS, undefined, ['Reservation']),
+    // No Limit is no cap (0), no Weight the scheduler's default.
+    modify: putResourceSetting(model, services, PROCESSOR_RASD_CLASS, undefined, ['Reservation'], { Limit: 0, Weight: DEFAULT_WEIGHT }),
     properties: (id, record) => {
       const p = parsePoint(PROCESSOR_POOL, PROCESSOR_POINTS, id);
       return p === undefined ? guestProperties(model, record) : pointValues(model, index, p.pool, p.point, record);

@@ -18,12 +18,27 @@ export const DISK_WRITABLE = ['VirtualQuantity', 'ElementName', 'Description'];
  * `keepGiven`: properties passed on even when the Put gives them unchanged, because leaving them
  * out means something else to the method (memory's Limit and Reservation would move with
  * VirtualQuantity; a Put's body is the state wanted, so what it gives stays).
+ * `nullMeans`: what a property set to NULL (xsi:nil) stands for; NULL for any other is refused
+ * (to the method NULL is "not given", which would leave the value as it is).
  */
-export function putResourceSetting(model: XenModel, services: ProviderServices, className: string, localIdOf: (id: string) => string = (id) => id, keepGiven: readonly string[] = []) {
+export function putResourceSetting(
+  model: XenModel,
+  services: ProviderServices,
+  className: string,
+  localIdOf: (id: string) => string = (id) => id,
+  keepGiven: readonly string[] = [],
+  nullMeans: Readonly<Record<string, CimValue>> = {},
+) {
   return async (ctx: OperationContext, id: string, _source: unknown, changes: ReadonlyMap<string, CimValue>, kept?: ReadonlyMap<string, CimValue>): Promise<void> => {
     const hostUuid = masterUuid(model) ?? '';
     const given = [...(kept ?? [])].filter(([name]) => keepGiven.includes(name));
-    const inst = { className, properties: new Map<string, CimValue>([['InstanceID', instanceId(localIdOf(id))], ...given, ...changes]) };
+    const wanted = [...changes].map(([name, value]): [string, CimValue] => {
+      if (value !== null) return [name, value];
+      const meaning = nullMeans[name];
+      if (meaning === undefined) throw new CimError('INVALID_PARAMETER', `${name} cannot be NULL (xsi:nil) on ${className}.`, { subject: 'property', valueProblem: 'invalid-value' });
+      return [name, meaning];
+    });
+    const inst = { className, properties: new Map<string, CimValue>([['InstanceID', instanceId(localIdOf(id))], ...given, ...wanted]) };
     // Loaded on use: the method modules import the setting classes, which import this file.
     const { modifyResourceSettings } = await import('./management-methods-modify.js');
     const { MethodRefusal, VSMS_RC } = await import('./management-methods-common.js');
