@@ -317,5 +317,9 @@ function decodeInvoke(base: { action: string; messageId: string; headers: Header
   if (input && (input.name.toLowerCase() !== `${method}_input`.toLowerCase() || env.bodyElements.length !== 1)) {
     throw new WsmanFault('wsman:SchemaValidationError', { reason: `The Body of ${method} must be one ${method}_INPUT element.` });
   }
+  // DSP0227: the input element is in the namespace of the class's ResourceURI (any prefix form of it).
+  if (input && parseResourceUri(input.ns)?.className?.toLowerCase() !== resource.className.toLowerCase()) {
+    throw new WsmanFault('wsman:SchemaValidationError', { reason: `${method}_INPUT must be in the namespace of the ResourceURI (${resource.resourceUri}), not "${input.ns.slice(0, 200)}".` });
+  }
   return { kind: 'invoke', ...base, resource, method, input };
 }

@@ -10,7 +10,7 @@ import type { XmlElement } from '../soap/xml.js';
 import { decodeValue } from './decode-values.js';
 import { encodeNamedValue } from './encode-instance.js';
 import type { Fragment } from './request.js';
-import { resourceUriOf } from './resource-uri.js';
+import { parseResourceUri, resourceUriOf } from './resource-uri.js';
 
 function propertyOf(cls: ClassView, f: Fragment) {
   const prop = cls.property(f.property);
@@ -37,6 +37,14 @@ export function decodeFragment(body: XmlElement, cls: ClassView, f: Fragment, sc
     throw new WsmanFault('wxf:InvalidRepresentation', { detail: 'InvalidFragment', reason: 'A fragment Put carries a wsman:XmlFragment.' });
   }
   const prop = propertyOf(cls, f);
+  // As in a whole Put: the property's element is in the namespace of its class's ResourceURI
+  // (or of a class it is); DSP0226's own examples leave it unqualified, which is taken too.
+  for (const c of body.children) {
+    const owner = c.ns === '' ? cls.name : parseResourceUri(c.ns)?.className;
+    if (owner === undefined || !schema.getClass(owner) || !schema.isA(cls.name, owner)) {
+      throw new WsmanFault('wxf:InvalidRepresentation', { detail: 'InvalidNamespace', reason: `The fragment's ${c.name} must be in the namespace of ${cls.name}'s ResourceURI, not "${c.ns.slice(0, 200)}".` });
+    }
+  }
   const els = f.text ? [{ ...body, name: prop.name, children: [] }] : body.children.filter((c) => c.name.toLowerCase() === prop.name.toLowerCase());
   if (!f.text && els.length !== body.children.length) {
     throw new WsmanFault('wxf:InvalidRepresentation', { detail: 'InvalidFragment', reason: `The fragment holds elements other than ${prop.name}.` });

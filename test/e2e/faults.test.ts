@@ -44,6 +44,7 @@ const cases: Array<{ name: string; body: () => string; code: string; subcode: st
   { name: 'unknown EnumerationMode', body: () => enumerateEnv({ body: '<wsen:Enumerate><wsman:EnumerationMode>EnumerateAll</wsman:EnumerationMode></wsen:Enumerate>' }), code: 's:Sender', subcode: 'wsman:UnsupportedFeature', detail: 'EnumerationMode' },
   { name: 'MaxEnvelopeSize below 8192', body: () => enumerateEnv({ extraHeaders: '<wsman:MaxEnvelopeSize>4096</wsman:MaxEnvelopeSize>' }), code: 's:Sender', subcode: 'wsman:EncodingLimit', detail: 'MinimumEnvelopeLimit' },
   { name: 'a SOAP 1.1 envelope', body: () => '<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body/></e:Envelope>', code: 's:VersionMismatch', subcode: '' },
+  { name: 'custom-action input in another namespace', body: () => envelope({ action: 'http://schemas.citrix.com/wbem/wscim/1/cim-schema/2/Xen_ComputerSystem/RequestStateChange', resourceUri: 'http://schemas.citrix.com/wbem/wscim/1/cim-schema/2/Xen_ComputerSystem', selectors: { Name: 'x' }, body: '<p:RequestStateChange_INPUT xmlns:p="urn:wrong"><p:RequestedState>2</p:RequestedState></p:RequestStateChange_INPUT>' }), code: 's:Sender', subcode: 'wsman:SchemaValidationError' },
   { name: 'all-classes URI without a filter', body: () => envelope({ action: ACTIONS.enumerate, resourceUri: 'http://schemas.dmtf.org/wbem/wscim/1/*', body: '<wsen:Enumerate/>' }), code: 's:Sender', subcode: 'wsman:UnsupportedFeature', detail: 'FilteringRequired' },
 ];
 

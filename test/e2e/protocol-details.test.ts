@@ -200,6 +200,10 @@ t.test('fragment-level Get and Put [DSP0226 §7.7]', async (t) => {
   t.equal(bodyOf(put)?.children[0]?.text, 'fragment-renamed');
   const putText = await post(stack.endpoint, envelope({ action: PUT, resourceUri: XEN_CS_URI, selectors: { Name: vm }, extraHeaders: frag('Description/text()'), body: '<wsman:XmlFragment>set as text</wsman:XmlFragment>' }), ROOT);
   t.equal(bodyOf(putText)?.text, 'set as text');
+  const elsewhere = await post(stack.endpoint, envelope({ action: PUT, resourceUri: XEN_CS_URI, selectors: { Name: vm }, extraHeaders: frag('ElementName'), body: '<wsman:XmlFragment><p:ElementName xmlns:p="urn:wrong">not-taken</p:ElementName></wsman:XmlFragment>' }), ROOT);
+  t.equal(detailOf(elsewhere), 'InvalidNamespace', "a property in another namespace is not this class's");
+  const bare = await post(stack.endpoint, envelope({ action: PUT, resourceUri: XEN_CS_URI, selectors: { Name: vm }, extraHeaders: frag('ElementName'), body: '<wsman:XmlFragment><ElementName>fragment-renamed</ElementName></wsman:XmlFragment>' }), ROOT);
+  t.equal(bare.status, 200, "unqualified, as DSP0226's examples write it");
   const x = await xenSession(stack.sim.url);
   const rec = [...(await allRecords(x.session, 'VM')).values()].find((v) => v['uuid'] === vm)!;
   await x.close();
