@@ -100,16 +100,19 @@ function encodingOf(charset: string | undefined): Encoding {
   }
 }
 
-/** The reply in the request's encoding, with a BOM for UTF-16, and its Content-Type. */
-export function encodeReply(xml: XmlText, encoding: Encoding): { body: string | Buffer; contentType: string } {
+/**
+ * The reply in the request's encoding, with a BOM for UTF-16, and its Content-Type
+ * (text/xml only for the SOAP 1.1 fault that answers a SOAP 1.1 request).
+ */
+export function encodeReply(xml: XmlText, encoding: Encoding, mediaType = 'application/soap+xml'): { body: string | Buffer; contentType: string } {
   if (encoding === 'utf-8') {
     // A string is written to the socket as UTF-8 without an intermediate Buffer; pieces are
     // written once, straight into the reply's bytes.
-    return { body: typeof xml === 'string' ? `${XML_DECLARATION['utf-8']}${xml}` : utf8Bytes(XML_DECLARATION['utf-8'], xml), contentType: 'application/soap+xml;charset=UTF-8' };
+    return { body: typeof xml === 'string' ? `${XML_DECLARATION['utf-8']}${xml}` : utf8Bytes(XML_DECLARATION['utf-8'], xml), contentType: `${mediaType};charset=UTF-8` };
   }
   const le = Buffer.from(`${XML_DECLARATION['utf-16']}${joinXml(xml)}`, 'utf16le');
   if (encoding === 'utf-16be') le.swap16();
-  return { body: le, contentType: 'application/soap+xml;charset=UTF-16' };
+  return { body: le, contentType: `${mediaType};charset=UTF-16` };
 }
 
 /**

@@ -200,7 +200,7 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
     );
     if (outcome.kind === 'unauthenticated') return unauthorized(reply);
     if (outcome.fault?.subcode === 'wsman:InternalError') req.log.error({ err: describe(outcome.cause) }, 'internal error');
-    return send(reply, outcome.status, outcome.xml, encoding);
+    return send(reply, outcome.status, outcome.xml, encoding, outcome.soap11 === true);
   };
 
   // An access log without credentials: who, what status, how long.
@@ -225,8 +225,8 @@ export function registerAnonymousIdentify(app: FastifyInstance, deps: WsmanDeps)
   app.post('/wsman-anon/identify', answer);
 }
 
-function send(reply: FastifyReply, status: number, xml: XmlText, encoding: Encoding): FastifyReply {
-  const { body, contentType } = encodeReply(xml, encoding);
+function send(reply: FastifyReply, status: number, xml: XmlText, encoding: Encoding, soap11 = false): FastifyReply {
+  const { body, contentType } = encodeReply(xml, encoding, soap11 ? 'text/xml' : undefined);
   return reply.code(status).header('Content-Type', contentType).send(body);
 }
 

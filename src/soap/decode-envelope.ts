@@ -16,7 +16,8 @@ const XML_WHITESPACE = /^[ \t\r\n]*$/;
 export function decodeEnvelope(xml: string, limits: XmlLimits = DEFAULT_XML_LIMITS): Envelope {
   let root: XmlElement;
   try {
-    root = parseXml(xml, limits);
+    // SOAP 1.2 part 1 §5: a receiver of a message holding processing instructions should fault (env:Sender).
+    root = parseXml(xml, limits, { refuseProcessingInstructions: true });
   } catch (err) {
     if (err instanceof XmlLimitError) {
       // Well-formed, but beyond what this service parses: an encoding limit of the request (DSP0226 §14).
@@ -30,7 +31,7 @@ export function decodeEnvelope(xml: string, limits: XmlLimits = DEFAULT_XML_LIMI
   }
   if (root.name !== 'Envelope' || root.ns !== NS.S) {
     // SOAP 1.2 part 1 §5.4.7: an envelope in another namespace is a version mismatch.
-    if (root.name === 'Envelope') throw new WsmanFault('VersionMismatch');
+    if (root.name === 'Envelope') throw new WsmanFault('VersionMismatch', { soap11: root.ns === NS.SOAP11 });
     throw new WsmanFault('wsman:SchemaValidationError', { reason: 'The root element is not a SOAP 1.2 Envelope.' });
   }
   let header: XmlElement | undefined;

@@ -58,18 +58,22 @@ export interface FaultOptions {
   readonly reason?: string;
   /** for s:MustUnderstand: the header QName not understood */
   readonly notUnderstood?: { readonly ns: string; readonly name: string };
+  /** for s:VersionMismatch: the request was a SOAP 1.1 envelope, so the fault is one too */
+  readonly soap11?: boolean;
 }
 
 /** A WS-Management fault; every layer from wsman/ up throws and catches this type. */
 export class WsmanFault extends Error {
   readonly detail: string | undefined;
   readonly notUnderstood: FaultOptions['notUnderstood'];
+  readonly soap11: boolean;
 
   constructor(readonly subcode: FaultSubcode | SoapFaultCode, options: FaultOptions = {}) {
     super(options.reason ?? reasonOf(subcode));
     this.name = 'WsmanFault';
     this.detail = options.detail;
     this.notUnderstood = options.notUnderstood;
+    this.soap11 = options.soap11 === true;
   }
 
   get code(): 'Sender' | 'Receiver' | SoapFaultCode {

@@ -54,7 +54,7 @@ class Reader {
   private elements = 0;
   private root: XmlElement | undefined;
 
-  constructor(private readonly s: string, private readonly limits: XmlLimits) {}
+  constructor(private readonly s: string, private readonly limits: XmlLimits, private readonly options: ReadOptions) {}
 
   fail(message: string, at = this.pos): never {
     let line = 1;
@@ -143,6 +143,7 @@ class Reader {
     if (!declaration) {
       if (target === '' || !QNAME.test(target)) this.fail('a processing instruction without a valid target', at);
       if (target.toLowerCase() === 'xml') this.fail('an XML declaration is allowed only at the start of the document', at);
+      if (this.options.refuseProcessingInstructions) this.fail('a processing instruction, which a SOAP message may not contain', at);
     } else if (!/^<\?xml\s+version\s*=\s*(["'])1\.[0-9]+\1(\s+encoding\s*=\s*(["'])[A-Za-z][A-Za-z0-9._-]*\3)?(\s+standalone\s*=\s*(["'])(yes|no)\5)?\s*\?>$/.test(s.slice(at, end + 2))) {
       this.fail('a malformed XML declaration', at);
     }
@@ -304,8 +305,13 @@ class Reader {
   }
 }
 
+export interface ReadOptions {
+  /** SOAP 1.2 part 1 §5: a message holds no processing instructions (the XML declaration is none) */
+  readonly refuseProcessingInstructions?: boolean;
+}
+
 /** Reads a complete document (after the caller's DOCTYPE and character checks). */
-export function readXml(xml: string, limits: XmlLimits): XmlElement {
+export function readXml(xml: string, limits: XmlLimits, options: ReadOptions = {}): XmlElement {
   // XML 1.0 §2.11: line ends are normalized to LF before anything else.
-  return new Reader(xml.includes('\r') ? xml.replace(/\r\n?/g, '\n') : xml, limits).read();
+  return new Reader(xml.includes('\r') ? xml.replace(/\r\n?/g, '\n') : xml, limits, options).read();
 }

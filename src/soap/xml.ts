@@ -1,6 +1,6 @@
 // The one XML reader's interface: the namespace-resolved element tree, the limits, the errors,
 // and the checks made on the whole text first. Values stay strings; no entity is ever expanded.
-import { readXml } from './xml-reader.js';
+import { readXml, type ReadOptions } from './xml-reader.js';
 
 export interface XmlAttr {
   readonly ns: string;
@@ -71,7 +71,7 @@ function isXmlChar(c: number): boolean {
 }
 
 /** Parses a complete XML document into a namespace-resolved element tree. */
-export function parseXml(xml: string, limits: XmlLimits = DEFAULT_XML_LIMITS): XmlElement {
+export function parseXml(xml: string, limits: XmlLimits = DEFAULT_XML_LIMITS, options: ReadOptions = {}): XmlElement {
   if (DOCTYPE.test(xml)) throw new XmlSyntaxError('a document type declaration is not allowed in a SOAP message');
   // The byte order mark was taken off with the encoding; another one is a character before the root.
   if (xml.startsWith('\ufeff')) throw new XmlSyntaxError('a byte order mark inside the document');
@@ -81,7 +81,7 @@ export function parseXml(xml: string, limits: XmlLimits = DEFAULT_XML_LIMITS): X
     const code = illegal[0].codePointAt(0) ?? 0;
     throw new XmlSyntaxError(`the character U+${code.toString(16).toUpperCase().padStart(4, '0')} is not allowed in an XML document`);
   }
-  return readXml(xml, limits);
+  return readXml(xml, limits, options);
 }
 
 export function child(el: XmlElement | undefined, ns: string, name: string): XmlElement | undefined {

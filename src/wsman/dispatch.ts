@@ -26,7 +26,7 @@ import type { WsmanRequest } from './request.js';
 import type { WsmanResponse } from './response.js';
 
 export type WsmanOutcome =
-  | { readonly kind: 'reply'; readonly xml: XmlText; readonly status: number; readonly fault?: WsmanFault; readonly cause?: unknown }
+  | { readonly kind: 'reply'; readonly xml: XmlText; readonly status: number; readonly fault?: WsmanFault; readonly cause?: unknown; readonly soap11?: boolean }
   /** the request needs credentials it did not bring (anything but Identify) */
   | { readonly kind: 'unauthenticated' };
 
@@ -117,7 +117,7 @@ function reply(res: WsmanResponse, relatesTo: string | undefined): WsmanOutcome 
 
 export function faultOutcome(err: unknown, relatesTo: string | undefined, op: OperationKind): WsmanOutcome {
   const fault = toFault(err, op);
-  return { kind: 'reply', status: fault.httpStatus, xml: encodeFault(fault, relatesTo), fault, cause: err };
+  return { kind: 'reply', status: fault.httpStatus, xml: encodeFault(fault, relatesTo), fault, cause: err, ...(fault.soap11 ? { soap11: true } : {}) };
 }
 
 function toFault(err: unknown, op: OperationKind): WsmanFault {

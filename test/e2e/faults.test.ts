@@ -1,5 +1,6 @@
 // Each wrong request gets its exact WS-Man fault (HTTP 500) or 401, and the server stays up.
 import t from 'tap';
+import { attr, type XmlElement } from '../../src/soap/xml.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { ACTIONS, bodyOf, CS_URI, envelope, faultOf, findOne, identifyEnvelope, MONITOR, NS, post, pullBody, ROOT } from '../helpers/wsman-client.js';
 
@@ -43,7 +44,7 @@ const cases: Array<{ name: string; body: () => string; code: string; subcode: st
   { name: 'unknown mustUnderstand header', body: () => enumerateEnv({ extraHeaders: '<x:Y xmlns:x="urn:x" s:mustUnderstand="true"/>' }), code: 's:MustUnderstand', subcode: '' },
   { name: 'unknown EnumerationMode', body: () => enumerateEnv({ body: '<wsen:Enumerate><wsman:EnumerationMode>EnumerateAll</wsman:EnumerationMode></wsen:Enumerate>' }), code: 's:Sender', subcode: 'wsman:UnsupportedFeature', detail: 'EnumerationMode' },
   { name: 'MaxEnvelopeSize below 8192', body: () => enumerateEnv({ extraHeaders: '<wsman:MaxEnvelopeSize>4096</wsman:MaxEnvelopeSize>' }), code: 's:Sender', subcode: 'wsman:EncodingLimit', detail: 'MinimumEnvelopeLimit' },
-  { name: 'a SOAP 1.1 envelope', body: () => '<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body/></e:Envelope>', code: 's:VersionMismatch', subcode: '' },
+  { name: 'an envelope of no SOAP version', body: () => '<e:Envelope xmlns:e="urn:soap-of-my-own"><e:Body/></e:Envelope>', code: 's:VersionMismatch', subcode: '' },
   { name: 'custom-action input in another namespace', body: () => envelope({ action: 'http://schemas.citrix.com/wbem/wscim/1/cim-schema/2/Xen_ComputerSystem/RequestStateChange', resourceUri: 'http://schemas.citrix.com/wbem/wscim/1/cim-schema/2/Xen_ComputerSystem', selectors: { Name: 'x' }, body: '<p:RequestStateChange_INPUT xmlns:p="urn:wrong"><p:RequestedState>2</p:RequestedState></p:RequestStateChange_INPUT>' }), code: 's:Sender', subcode: 'wsman:SchemaValidationError' },
   { name: 'all-classes URI without a filter', body: () => envelope({ action: ACTIONS.enumerate, resourceUri: 'http://schemas.dmtf.org/wbem/wscim/1/*', body: '<wsen:Enumerate/>' }), code: 's:Sender', subcode: 'wsman:UnsupportedFeature', detail: 'FilteringRequired' },
 ];
@@ -81,4 +82,17 @@ t.test('wrong content types get a SOAP fault, never a JSON error', async (t) => 
   t.equal(faultOf(big)?.detail, 'http://schemas.dmtf.org/wbem/wsman/1/wsman/faultDetail/ServiceEnvelopeLimit');
   const alive = await post(stack.endpoint, identifyEnvelope(), undefined);
   t.equal(alive.status, 200, 'the server is still up');
+});
+
+const qnameOf = (el: XmlElement | undefined) => (el ? attr(el, 'qname') : undefined);
+
+t.test('a SOAP 1.1 envelope is answered with a SOAP 1.1 VersionMismatch fault naming SOAP 1.2 [SOAP 1.2 part 1 §5.4.7, appendix A]', async (t) => {
+  const r = await post(stack.endpoint, '<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body/></e:Envelope>', ROOT);
+  t.equal(r.status, 500);
+  t.match(r.headers.get('content-type'), /^text\/xml;charset=UTF-8$/, 'the SOAP 1.1 media type');
+  t.same([r.xml?.ns, r.xml?.name], ['http://schemas.xmlsoap.org/soap/envelope/', 'Envelope'], 'a SOAP 1.1 envelope');
+  t.equal(findOne(r.xml, '', 'faultcode')?.text, 'env:VersionMismatch');
+  t.equal(qnameOf(findOne(r.xml, NS.S, 'SupportedEnvelope')), 'ns1:Envelope');
+  const other = await post(stack.endpoint, '<e:Envelope xmlns:e="urn:soap-of-my-own"><e:Body/></e:Envelope>', ROOT);
+  t.equal(qnameOf(findOne(other.xml, NS.S, 'SupportedEnvelope')), 's:Envelope', 'a SOAP 1.2 fault names it too');
 });

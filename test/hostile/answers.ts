@@ -14,6 +14,7 @@ export const URI = {
   WSMB: 'http://schemas.dmtf.org/wbem/wsman/1/cimbinding.xsd',
   WSMID: 'http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd',
   XML: 'http://www.w3.org/XML/1998/namespace',
+  SOAP11: 'http://schemas.xmlsoap.org/soap/envelope/',
 } as const;
 
 export const ANONYMOUS = `${URI.WSA}/role/anonymous`;
@@ -115,6 +116,7 @@ export function readAnswer(reply: RawReply, opts: { messageId?: string | undefin
     return { status, kind: 'unauthorized', text: '', problems };
   }
   const contentType = String(reply.headers['content-type'] ?? '');
+  if (contentType === 'text/xml;charset=UTF-8') return readSoap11Fault(status, reply.body, problems);
   const charset = /^application\/soap\+xml;charset=(UTF-8|UTF-16)$/.exec(contentType)?.[1];
   if (status !== 200 && status !== 500) {
     return { status, kind: 'other', text: reply.body.toString('latin1').slice(0, 2000), problems: [`HTTP ${status} (${contentType})`] };
@@ -155,6 +157,34 @@ export function readAnswer(reply: RawReply, opts: { messageId?: string | undefin
   return { ...base, ...addressing, ...readFault(root, header, body, action, text, problems), kind: 'fault' };
 }
 
+/**
+ * The one answer in SOAP 1.1 (SOAP 1.2 part 1 appendix A): a VersionMismatch fault to a SOAP 1.1
+ * request, with the Upgrade header naming the SOAP 1.2 envelope.
+ */
+function readSoap11Fault(status: number, bytes: Buffer, problems: string[]): Answer {
+  const text = decodeReply(bytes, 'UTF-8', problems);
+  if (status !== 500) problems.push(`a SOAP 1.1 answer with HTTP ${status}`);
+  let root: XmlElement | undefined;
+  try {
+    root = parseXml(text.replace(/^<\?xml[^>]*\?>/, ''));
+  } catch (err) {
+    problems.push(`the answer is not well-formed XML: ${err instanceof Error ? err.message : String(err)}`);
+    return { status, kind: 'fault', text, problems };
+  }
+  const el = (parent: XmlElement | undefined, ns: string, name: string): XmlElement | undefined => parent?.children.find((c) => c.ns === ns && c.name === name);
+  if (root.ns !== URI.SOAP11 || root.name !== 'Envelope') problems.push(`a text/xml answer whose root is {${root.ns}}${root.name}, not a SOAP 1.1 Envelope`);
+  const supported = el(el(el(root, URI.SOAP11, 'Header'), URI.S, 'Upgrade'), URI.S, 'SupportedEnvelope')?.attrs.find((a) => a.name === 'qname' && a.ns === '')?.value;
+  const named = supported === undefined ? undefined : resolveQName(supported, text, problems);
+  if (named?.ns !== URI.S || named.local !== 'Envelope') problems.push('a SOAP 1.1 fault without an Upgrade header naming the SOAP 1.2 Envelope');
+  const fault = el(el(root, URI.SOAP11, 'Body'), URI.SOAP11, 'Fault');
+  const faultcode = el(fault, '', 'faultcode')?.text.trim() ?? '';
+  const code = resolveQName(faultcode, text, problems);
+  if (code?.ns !== URI.SOAP11 || code.local !== 'VersionMismatch') problems.push(`a SOAP 1.1 answer that is not a VersionMismatch fault (${JSON.stringify(faultcode.slice(0, 80))})`);
+  const reason = el(fault, '', 'faultstring')?.text ?? '';
+  if (reason.trim() === '') problems.push('a SOAP 1.1 fault without a faultstring');
+  return { status, kind: 'fault', code: 'VersionMismatch', reason, text, problems };
+}
+
 function decodeReply(body: Buffer, charset: string | undefined, problems: string[]): string {
   if (charset === 'UTF-16') {
     if (body[0] === 0xff && body[1] === 0xfe) return new TextDecoder('utf-16le').decode(body.subarray(2));
@@ -180,7 +210,7 @@ function checkAddressing(header: XmlElement | undefined, action: string | undefi
 
 const FAULT_ELEMENTS = new Set([
   `${URI.S} Envelope`, `${URI.S} Header`, `${URI.S} Body`, `${URI.S} Fault`, `${URI.S} Code`, `${URI.S} Value`, `${URI.S} Subcode`,
-  `${URI.S} Reason`, `${URI.S} Text`, `${URI.S} Detail`, `${URI.S} NotUnderstood`, `${URI.WSMAN} FaultDetail`,
+  `${URI.S} Reason`, `${URI.S} Text`, `${URI.S} Detail`, `${URI.S} NotUnderstood`, `${URI.S} Upgrade`, `${URI.S} SupportedEnvelope`, `${URI.WSMAN} FaultDetail`,
   `${URI.WSA} To`, `${URI.WSA} Action`, `${URI.WSA} MessageID`, `${URI.WSA} RelatesTo`,
 ]);
 
