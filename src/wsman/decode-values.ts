@@ -147,7 +147,8 @@ function decodeEmbedded(name: string, declaredClass: string, el: XmlElement, sch
     if (root.name === 'INSTANCE' && root.ns === '') return decodeCimXmlInstance(name, root, check, schema);
     return decodeInstanceElement(root, check(root.name), schema);
   }
-  if (/^instance\s+of\s/i.test(text)) return decodeMofInstance(name, text, check, schema);
+  // MOF may open with comments, pragmas or qualifiers; the parser tells whether an instance follows.
+  if (/\binstance\s+of\s/i.test(text)) return decodeMofInstance(name, text, check, schema);
   throw bad(name, 'invalid-value', 'an embedded instance is expected');
 }
 
@@ -187,7 +188,7 @@ function decodeMofInstance(name: string, text: string, check: (c: string) => str
     throw bad(name, 'invalid-value', `the embedded MOF instance does not parse: ${err instanceof Error ? err.message : String(err)}`);
   }
   const inst = doc.instances[0];
-  if (!inst || doc.instances.length !== 1) throw bad(name, 'invalid-value', 'one MOF instance is expected');
+  if (!inst || doc.instances.length !== 1 || doc.classes.length > 0 || doc.qualifierTypes.length > 0) throw bad(name, 'invalid-value', 'one MOF instance (and nothing else) is expected');
   const cls = schema.getClass(check(inst.className));
   const props = new Map<string, CimValue>();
   for (const p of inst.properties) {

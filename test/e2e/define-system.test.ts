@@ -114,12 +114,12 @@ const netUuid = async (name: string): Promise<string> => field([...(await record
 t.test('a VM from definition to destruction, every step checked against the simulator', async (t) => {
   const nfs = await srUuid('NFS VM storage');
   const eth1 = await netUuid('Pool-wide network associated with eth1');
-  // SystemSettings as a nested element; processor as escaped DSP0230 XML; memory as MOF text;
+  // SystemSettings as a nested element; processor as escaped DSP0230 XML; memory as MOF text (comments and a pragma first);
   // the disk as a CIM-XML INSTANCE; the NIC as an xsi:type-typed element.
   const define = await invoke('DefineSystem',
     `<p:SystemSettings>${q('Xen_VirtualSystemSettingData', { ElementName: 'e2e-vm', Description: 'defined over WS-Man', VirtualSystemType: 'DMTF:Xen:HVM' })}</p:SystemSettings>` +
     `<p:ResourceSettings>${esc(q('Xen_ProcessorSettingData', { ResourceType: 3, VirtualQuantity: 2 }))}</p:ResourceSettings>` +
-    '<p:ResourceSettings>instance of Xen_MemorySettingData { ResourceType = 4; VirtualQuantity = 1536; AllocationUnits = "byte*2^20"; };</p:ResourceSettings>' +
+    '<p:ResourceSettings>/* as a MOF file writes it */ #pragma locale ("en_US")\n// memory\ninstance of Xen_MemorySettingData { ResourceType = 4; VirtualQuantity = 1536; AllocationUnits = "byte*2^20"; };</p:ResourceSettings>' +
     `<p:ResourceSettings>${esc(`<INSTANCE CLASSNAME="Xen_DiskSettingData"><PROPERTY NAME="ResourceType" TYPE="uint16"><VALUE>31</VALUE></PROPERTY><PROPERTY NAME="PoolID" TYPE="string"><VALUE>${nfs}</VALUE></PROPERTY><PROPERTY NAME="VirtualQuantity" TYPE="uint64"><VALUE>${8 * GiB}</VALUE></PROPERTY></INSTANCE>`)}</p:ResourceSettings>` +
     `<p:ResourceSettings xmlns:xsi="${NS.XSI}" xmlns:n="${XEN}Xen_NetworkPortSettingData" xsi:type="n:Xen_NetworkPortSettingData_Type"><n:ResourceType>33</n:ResourceType><n:PoolID>${eth1}</n:PoolID></p:ResourceSettings>`);
   t.equal(define.status, 200, define.text.slice(0, 400));
