@@ -19,6 +19,8 @@ import { isCdSr, vdiOf } from '../storage/records.js';
 import {
   boolOf, invalidParameter, invalidState, isInstance, missingParameter, notSupported, numberOf, result, textOf, textsOf, VSMS_RC, XenSteps,
 } from './management-methods-common.js';
+import { sameValue } from '../../cim/cimom.js';
+import { vssdProperties } from '../virtual-system/settings.js';
 import type { MethodEnv } from './management-methods-define.js';
 import { namedVdi } from './management-methods-devices.js';
 import { applyMemory, applyProcessor, bytesOf, bytesPerUnit, classifyRasd, hostCpuCount, memoryOf, vcpusOf, type Rasd } from './management-methods-rasd.js';
@@ -166,6 +168,9 @@ export async function modifyResourceSettings(env: MethodEnv, params: ReadonlyMap
  * auto_poweron), AutomaticRecoveryAction (actions_after_crash), BootOrder (HVM_boot_params
  * order) and Tags change when they differ from the VM's now.
  */
+/** What ModifySystemSettings reads from SystemSettings (management-methods-system.ts); the rest must be unchanged. */
+const SYSTEM_SETTINGS_APPLIED = new Set(['instanceid', 'elementname', 'description', 'virtualsystemtype', 'automaticstartupaction', 'automaticrecoveryaction', 'automaticshutdownaction', 'bootorder', 'tags', 'referencetemplate']);
+
 export async function modifySystemSettings(env: MethodEnv, params: ReadonlyMap<string, CimValue>): Promise<MethodResult> {
   const { model, services, ctx } = env;
   const settings = params.get('SystemSettings');
@@ -174,6 +179,13 @@ export async function modifySystemSettings(env: MethodEnv, params: ReadonlyMap<s
   const s = readSystemSettings(settings);
   if (s.template !== undefined) throw invalidParameter('SystemSettings: ReferenceTemplate only applies to DefineSystem.');
   const target = vmOfSettingsId(model, s.instanceId, 'SystemSettings');
+  // The rest of a VSSD (as a client sends back what it got) may come along unchanged; a change
+  // to it would otherwise be dropped without a word.
+  const now = new Map(Object.entries(vssdProperties(model, str(target.vm, 'uuid'), target.vm)).map(([k, v]) => [k.toLowerCase(), v as CimValue]));
+  for (const [name, value] of settings.properties) {
+    if (SYSTEM_SETTINGS_APPLIED.has(name.toLowerCase()) || sameValue(now.get(name.toLowerCase()) ?? null, value)) continue;
+    throw invalidParameter(`SystemSettings: ${name} cannot be changed${name.toLowerCase() === 'notes' ? ' (it shows the Description: change that instead)' : ''}.`);
+  }
   const changes = systemChanges(target.ref, target.vm, s);
   const steps = new XenSteps(services, ctx);
   await steps.atomically(() => runChanges(steps, changes));

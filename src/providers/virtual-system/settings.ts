@@ -40,26 +40,29 @@ export function settingDataSpec(model: XenModel, services: ProviderServices) {
     idFromKeys: (k) => localId(k.get('instanceid')),
     writable: NAME_PROPERTIES,
     modify: (ctx, uuid, _vm, changes) => renameVm(model, services, ctx, uuid, changes),
-    properties: (uuid, vm) => {
-      const metrics = model.get('VM_metrics', str(vm, 'metrics'));
-      const bootOrder = map(vm, 'HVM_boot_params')['order'];
-      const autoStart = map(vm, 'other_config')['auto_poweron'] === 'true';
-      return {
-        Caption: 'Virtual machine settings',
-        Description: orNull(str(vm, 'name_description')),
-        ElementName: str(vm, 'name_label'),
-        VirtualSystemIdentifier: uuid,
-        VirtualSystemType: virtualSystemType(vm),
-        Notes: str(vm, 'name_description') ? [str(vm, 'name_description')] : null,
-        CreationTime: metrics ? timestamp(date(metrics, 'install_time')) : null,
-        AutomaticStartupAction: autoStart ? 4 /* Always startup */ : 2 /* None */,
-        AutomaticShutdownAction: 4 /* Shutdown: the host shuts its guests down cleanly */,
-        AutomaticRecoveryAction: RESTARTS.has(str(vm, 'actions_after_crash')) ? 3 /* Restart */ : 2 /* None */,
-        BootOrder: bootOrder ?? null,
-        Tags: refs(vm, 'tags'),
-      };
-    },
+    properties: (uuid, vm) => vssdProperties(model, uuid, vm),
   });
+}
+
+/** A VM's settings as Xen_VirtualSystemSettingData shows them (ModifySystemSettings compares with them too). */
+export function vssdProperties(model: XenModel, uuid: string, vm: XenRecord) {
+  const metrics = model.get('VM_metrics', str(vm, 'metrics'));
+  const bootOrder = map(vm, 'HVM_boot_params')['order'];
+  const autoStart = map(vm, 'other_config')['auto_poweron'] === 'true';
+  return {
+    Caption: 'Virtual machine settings',
+    Description: orNull(str(vm, 'name_description')),
+    ElementName: str(vm, 'name_label'),
+    VirtualSystemIdentifier: uuid,
+    VirtualSystemType: virtualSystemType(vm),
+    Notes: str(vm, 'name_description') ? [str(vm, 'name_description')] : null,
+    CreationTime: metrics ? timestamp(date(metrics, 'install_time')) : null,
+    AutomaticStartupAction: autoStart ? 4 /* Always startup */ : 2 /* None */,
+    AutomaticShutdownAction: 4 /* Shutdown: the host shuts its guests down cleanly */,
+    AutomaticRecoveryAction: RESTARTS.has(str(vm, 'actions_after_crash')) ? 3 /* Restart */ : 2 /* None */,
+    BootOrder: bootOrder ?? null,
+    Tags: refs(vm, 'tags'),
+  };
 }
 
 export function stateCapabilitiesSpec(model: XenModel) {

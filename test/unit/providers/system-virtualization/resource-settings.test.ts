@@ -190,6 +190,8 @@ t.test('ModifySystemSettings: names, start-up and crash actions, boot order; typ
     ['no InstanceID', settings({ ElementName: 'x' }), 4],
     ['an unknown VM', settings({ InstanceID: 'Xen:nobody', ElementName: 'x' }), 4],
     ['ReferenceTemplate', settings({ InstanceID: id, ReferenceTemplate: 'CentOS 7' }), 4],
+    ['Notes (they show the Description)', settings({ InstanceID: id, Notes: ['xx'] }), 4],
+    ['another VirtualSystemIdentifier', settings({ InstanceID: id, VirtualSystemIdentifier: 'mine' }), 4],
   ];
   for (const [name, s, code] of cases) t.equal((await call('ModifySystemSettings', { SystemSettings: s })).returnValue, code, name);
   t.equal((await faultOf('ModifySystemSettings', { SystemSettings: settings({ InstanceID: id, ElementName: 'nope' }) }, monitor))?.status, 'ACCESS_DENIED');
