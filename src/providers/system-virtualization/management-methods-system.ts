@@ -97,6 +97,9 @@ export function systemChanges(ref: string, vm: XenRecord, s: SystemSettings): Ch
     if (s.type !== HVM_TYPE && s.type !== PV_TYPE) throw invalidParameter(`SystemSettings: VirtualSystemType must be ${HVM_TYPE} or ${PV_TYPE}.`);
     if (str(vm, 'power_state') !== 'Halted') throw invalidState('SystemSettings: VirtualSystemType can only change while the VM is halted.');
     out.push(setter('VM.set_HVM_boot_policy', ref, s.type === HVM_TYPE ? 'BIOS order' : '', str(vm, 'HVM_boot_policy')));
+    // A PV guest boots through a bootloader or a kernel of its own; with neither it would not
+    // start. pygrub, as DefineSystem gives a new PV VM.
+    if (s.type === PV_TYPE && str(vm, 'PV_bootloader') === '' && str(vm, 'PV_kernel') === '') out.push(setter('VM.set_PV_bootloader', ref, 'pygrub', ''));
   }
   const other = map(vm, 'other_config');
   if (s.autoStart !== undefined && s.autoStart !== (other['auto_poweron'] === 'true')) {

@@ -179,6 +179,11 @@ t.test('ModifySystemSettings: names, start-up and crash actions, boot order; typ
   t.same([str(after, 'name_label'), str(after, 'name_description'), map(after, 'other_config')['auto_poweron'], str(after, 'actions_after_crash'), map(after, 'HVM_boot_params')['order']], ['build-agent-2', 'renamed', 'true', 'destroy', 'ncd']);
   t.same(refs(after, 'tags'), ['ci']);
   t.equal((await call('ModifySystemSettings', { SystemSettings: settings({ InstanceID: id, ElementName: 'build-agent' }) })).returnValue, 0);
+  t.equal((await call('ModifySystemSettings', { SystemSettings: settings({ InstanceID: id, VirtualSystemType: 'DMTF:Xen:PV' }) })).returnValue, 0, 'to PV while halted');
+  const pv = vmByUuid(uuidOf(vm))!;
+  t.same([str(pv, 'HVM_boot_policy'), str(pv, 'PV_bootloader')], ['', 'pygrub'], 'a PV guest that can boot: through pygrub');
+  t.equal((await call('ModifySystemSettings', { SystemSettings: settings({ InstanceID: id, VirtualSystemType: 'DMTF:Xen:HVM' }) })).returnValue, 0, 'and back');
+  t.equal(str(vmByUuid(uuidOf(vm))!, 'HVM_boot_policy'), 'BIOS order');
 
   const before = state();
   const web = guest('web-01');
