@@ -3,7 +3,7 @@
 import t from 'tap';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { allRecords, field, guests, xenSession } from '../helpers/xenapi.js';
-import { ACTIONS, bodyOf, envelope, faultOf, MONITOR, post, prop, ROOT, XEN_CS_URI, XEN_HOST_URI, type Credentials, type WsmanReply } from '../helpers/wsman-client.js';
+import { ACTIONS, bodyOf, envelope, faultOf, find, findOne, MONITOR, NS, post, prop, ROOT, XEN_CS_URI, XEN_HOST_URI, type Credentials, type WsmanReply } from '../helpers/wsman-client.js';
 import type { XenRecord } from '../../src/xenapi/values.js';
 
 const PUT = 'http://schemas.xmlsoap.org/ws/2004/09/transfer/Put';
@@ -129,6 +129,14 @@ t.test('Put: names through XenAPI; read-only properties, unknown properties and 
   t.equal(rec['name_label'], 'renamed-by-put', 'xapi has the new name_label');
   t.equal(rec['name_description'], 'via WS-Man');
   t.equal(prop(await get(uuid, VSSD_URI), 'ElementName'), 'renamed-by-put', 'the settings show it too');
+  // DSP0226 §7.4: RequestEPR asks for the resource's EPR after the update, in a RequestedEPR header.
+  const withEpr = await post(stack.endpoint, envelope({ action: PUT, resourceUri: XEN_CS_URI, selectors: sel(uuid), body: putXml('<p:ElementName>renamed-by-put</p:ElementName>'), extraHeaders: '<wsman:RequestEPR s:mustUnderstand="true"/>' }), ROOT);
+  t.equal(withEpr.status, 200);
+  const header = withEpr.xml?.children.find((c) => c.name === 'Header');
+  const requested = findOne(header, NS.WSMAN, 'RequestedEPR');
+  t.equal(findOne(requested, NS.WSMAN, 'ResourceURI')?.text, XEN_CS_URI, 'RequestedEPR names the resource');
+  t.ok(find(requested, NS.WSMAN, 'Selector').some((s) => s.attrs.some((a) => a.name === 'Name' && a.value === 'Name') && s.text === uuid), 'and its Name selector');
+  t.notOk(findOne(r.xml?.children.find((c) => c.name === 'Header'), NS.WSMAN, 'RequestedEPR'), 'only when asked');
 
   // What wsmancli's `put -k` does: Get, change one property, send the whole instance back.
   const got = await post(stack.endpoint, envelope({ action: ACTIONS.get, resourceUri: XEN_CS_URI, selectors: sel(uuid) }), ROOT);
