@@ -156,6 +156,10 @@ t.test('--help documents every option with its environment variable', async (t) 
   const sim = await runToEnd(SIM, ['--help']);
   t.equal(sim.code, 0);
   t.match(sim.out, /--vms/);
+  // README's Options table and simulator paragraph keep up with --help.
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  for (const [, opt, env] of r.out.matchAll(/^\s+(--[a-z-]+)\b.*?\(env ([A-Z_]+)/gm)) t.match(readme, `| \`${opt}\` | \`${env}\` |`, `README's Options table has ${opt}`);
+  for (const [, opt] of sim.out.matchAll(/^\s+(--[a-z-]+)\b/gm)) if (opt !== '--help') t.match(readme, `\`${opt}`, `README names the simulator's ${opt}`);
 });
 
 t.test('bad options are refused with the usage text', async (t) => {
