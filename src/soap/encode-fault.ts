@@ -1,7 +1,7 @@
 // WsmanFault → SOAP 1.2 fault envelope (DSP0226 §14).
 import { encodeEnvelope } from './encode-envelope.js';
 import { FAULT_TABLE, WsmanFault } from './faults.js';
-import { FAULT_DETAIL_BASE, NS } from './namespaces.js';
+import { FAULT_DETAIL_BASE, NS, SUPPORTED_FILTER_DIALECTS } from './namespaces.js';
 import { xmlSafe } from './xml-writer.js';
 
 /**
@@ -37,6 +37,10 @@ export function encodeFault(fault: WsmanFault, relatesTo?: string, lang = 'en-US
       f.ele(NS.S, 's:Reason').ele(NS.S, 's:Text').att(NS.XML, 'xml:lang', lang).txt(xmlSafe(fault.message));
       if (fault.detail) {
         f.ele(NS.S, 's:Detail').ele(NS.WSMAN, 'wsman:FaultDetail').txt(FAULT_DETAIL_BASE + fault.detail);
+      } else if (sub === 'wsen:FilterDialectRequestedUnavailable') {
+        // WS-Enumeration: the fault lists the dialects that would have been understood.
+        const detail = f.ele(NS.S, 's:Detail');
+        for (const d of SUPPORTED_FILTER_DIALECTS) detail.ele(NS.WSEN, 'wsen:SupportedDialect').txt(d);
       }
     },
   });

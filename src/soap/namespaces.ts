@@ -68,3 +68,6 @@ export const DIALECT = {
   ASSOCIATION: 'http://schemas.dmtf.org/wbem/wsman/1/cimbinding/associationFilter',
   XPATH: 'http://www.w3.org/TR/1999/REC-xpath-19991116',
 } as const;
+
+/** The filter dialects Enumerate evaluates, named in a FilterDialectRequestedUnavailable fault. */
+export const SUPPORTED_FILTER_DIALECTS: readonly string[] = [DIALECT.WQL_DMTF, DIALECT.WQL_MS, DIALECT.CQL, DIALECT.SELECTOR, DIALECT.ASSOCIATION];

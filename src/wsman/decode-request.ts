@@ -262,13 +262,21 @@ function decodeFilter(body: XmlElement): EnumerationFilter | undefined {
   const query = QUERY_DIALECTS[dialect];
   if (query) {
     const text = trimmedText(filter);
-    if (text === '' || filter.children.length > 0) throw new WsmanFault('wsen:CannotProcessFilter', { reason: 'A query filter must be its text alone.' });
+    if (filter.children.length > 0) throw new WsmanFault('wsen:CannotProcessFilter', { reason: 'A query filter must be its text alone, without elements.' });
+    if (text === '') throw new WsmanFault('wsen:CannotProcessFilter', { reason: 'The query filter is empty.' });
     return { kind: 'query', dialect: query, text };
   }
   if (dialect === DIALECT.SELECTOR) {
     const set = child(filter, NS.WSMAN, 'SelectorSet');
     if (!set) throw new WsmanFault('wsen:CannotProcessFilter', { reason: 'A selector filter holds a wsman:SelectorSet.' });
-    return { kind: 'selector', selectors: decodeSelectorSet(set) };
+    const selectors = decodeSelectorSet(set);
+    const names = new Set<string>();
+    for (const s of selectors) {
+      // As in the header's SelectorSet (DSP0226 R5.1.2.2-4): one value per selector.
+      if (names.has(s.name.toLowerCase())) throw new WsmanFault('wsman:InvalidSelectors', { detail: 'DuplicateSelectors', reason: `The selector filter gives ${s.name} twice.` });
+      names.add(s.name.toLowerCase());
+    }
+    return { kind: 'selector', selectors };
   }
   if (dialect === DIALECT.ASSOCIATION) return decodeAssociationFilter(filter);
   throw new WsmanFault('wsen:FilterDialectRequestedUnavailable', { reason: `The filter dialect ${dialect.slice(0, 200)} is not supported; use WQL, CQL, the selector filter or the association filter.` });

@@ -3,8 +3,8 @@
 import t from 'tap';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { allRecords, field, guests, xenSession } from '../helpers/xenapi.js';
-import { faultOf, ROOT, type WsmanReply } from '../helpers/wsman-client.js';
-import { ALL_CLASSES, CITRIX, CQL, DMTF, enumerateWith, filtered, queryFilter, selectorFilter, valueOf, WQL, WQL_DMTF } from '../helpers/filters.js';
+import { faultOf, find, NS, ROOT, type WsmanReply } from '../helpers/wsman-client.js';
+import { ALL_CLASSES, ASSOCIATION_DIALECT, CITRIX, CQL, DMTF, enumerateWith, filtered, queryFilter, SELECTOR_DIALECT, selectorFilter, valueOf, WQL, WQL_DMTF } from '../helpers/filters.js';
 import type { XenRecord } from '../../src/xenapi/values.js';
 import type { XmlElement } from '../../src/soap/xml.js';
 
@@ -106,7 +106,15 @@ t.test('query filters that cannot be applied are refused', async (t) => {
     const r = await enumerateWith(stack.endpoint, ROOT, uri, inner);
     t.equal(r.status, 500);
     t.equal(subcode(r), want, inner.slice(0, 120));
+    // WS-Enumeration: an unknown dialect's fault names the ones that would do.
+    if (want === 'wsen:FilterDialectRequestedUnavailable') {
+      t.same(find(r.xml, NS.WSEN, 'SupportedDialect').map((d) => d.text), [WQL_DMTF, WQL, CQL, SELECTOR_DIALECT, ASSOCIATION_DIALECT], 'SupportedDialect in the Detail');
+    }
   }
+  const empty = await enumerateWith(stack.endpoint, ROOT, `${DMTF}CIM_ComputerSystem`, `<wsman:Filter Dialect="${WQL}">  </wsman:Filter>`);
+  t.match(faultOf(empty)?.reason, /query filter is empty/);
+  const twice = await enumerateWith(stack.endpoint, ROOT, `${DMTF}CIM_ComputerSystem`, `<wsman:Filter Dialect="${SELECTOR_DIALECT}"><wsman:SelectorSet><wsman:Selector Name="Name">a</wsman:Selector><wsman:Selector Name="Name">b</wsman:Selector></wsman:SelectorSet></wsman:Filter>`);
+  t.same([subcode(twice), faultOf(twice)?.detail?.replace(/.*\//, '')], ['wsman:InvalidSelectors', 'DuplicateSelectors'], 'a selector filter giving one selector twice, as in a SelectorSet header');
 });
 
 t.test("PolymorphismMode: subclass instances with their own, the base class's, or no properties [DSP0227 §7.2]", async (t) => {

@@ -210,7 +210,7 @@ function checkAddressing(header: XmlElement | undefined, action: string | undefi
 
 const FAULT_ELEMENTS = new Set([
   `${URI.S} Envelope`, `${URI.S} Header`, `${URI.S} Body`, `${URI.S} Fault`, `${URI.S} Code`, `${URI.S} Value`, `${URI.S} Subcode`,
-  `${URI.S} Reason`, `${URI.S} Text`, `${URI.S} Detail`, `${URI.S} NotUnderstood`, `${URI.S} Upgrade`, `${URI.S} SupportedEnvelope`, `${URI.WSMAN} FaultDetail`,
+  `${URI.S} Reason`, `${URI.S} Text`, `${URI.S} Detail`, `${URI.S} NotUnderstood`, `${URI.S} Upgrade`, `${URI.S} SupportedEnvelope`, `${URI.WSEN} SupportedDialect`, `${URI.WSMAN} FaultDetail`,
   `${URI.WSA} To`, `${URI.WSA} Action`, `${URI.WSA} MessageID`, `${URI.WSA} RelatesTo`,
 ]);
 
