@@ -1,6 +1,7 @@
 // POST /wsman: authenticate, decode the body's charset, hand the text to the WS-Man layer,
 // and send its reply in the request's encoding. Faults leave with HTTP 500, missing or
 // wrong credentials with 401 and an empty body.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../cim/operation-context.js';
@@ -33,6 +34,12 @@ export interface WsmanRouteOptions {
 const SOAP_TYPES = new Set(['application/soap+xml', 'text/xml']);
 const awaitingBody = new WeakSet<Socket>();
 const timeoutHandled = new WeakSet<FastifyInstance>();
+const continueHandled = new WeakSet<FastifyInstance>();
+
+/** MS-WSMV's WSMANIDENTIFY: unauthenticated header. */
+function identifyUnauthenticated(header: string | string[] | undefined): boolean {
+  return header !== undefined && String(header).trim().toLowerCase() === 'unauthenticated';
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -48,6 +55,24 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
     app.server.on('timeout', (socket: Socket) => {
       if (awaitingBody.delete(socket) && socket.writable) socket.write('HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       socket.destroy();
+    });
+  }
+  // Expect: 100-continue (wsmancli sends a request without credentials first, then again with
+  // them): a body that would be refused unread is not asked for; the 401 goes out instead of
+  // 100 Continue, and the connection is closed so that a body sent anyway is not read as a request.
+  if (!continueHandled.has(app)) {
+    continueHandled.add(app);
+    app.server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+      const path = (req.url ?? '').split('?')[0] ?? '';
+      const length = Number(req.headers['content-length'] ?? 0);
+      if (req.method === 'POST' && opts.paths.includes(path) && req.headers.authorization === undefined && !opts.refuseBasic && length > opts.anonymousBodyLimit && !identifyUnauthenticated(req.headers['wsmanidentify'])) {
+        res.writeHead(401, { 'WWW-Authenticate': WWW_AUTHENTICATE, 'Content-Length': '0', Connection: 'close' });
+        res.end();
+        return;
+      }
+      // What Node does when no one listens for checkContinue.
+      res.writeContinue();
+      app.server.emit('request', req, res);
     });
   }
   // Declared up front: a property added to requests later changes their shape and slows every
@@ -129,7 +154,7 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
     // MS-WSMV: an Identify asked for unauthenticated is served as such, whatever credentials
     // come along (right, wrong or broken): they are not read, so the request goes on without a
     // principal (no security profiles in the answer) and anything but Identify is refused.
-    const anonymous = req.headers['wsmanidentify'] !== undefined && String(req.headers['wsmanidentify']).trim().toLowerCase() === 'unauthenticated';
+    const anonymous = identifyUnauthenticated(req.headers['wsmanidentify']);
     const creds = anonymous ? undefined : parseBasic(req.headers.authorization);
     if (creds === null) return void unauthorized(reply);
     if (creds === undefined) {
