@@ -92,7 +92,7 @@ t.test('Async tasks, cancellation and fault injection', async (t) => {
     const vm = await one('VM', 'db-01');
     const task = await rpc.ok<string>('Async.VM.set_VCPUs_max', s, vm, 2);
     await rpc.ok('VM.start', s, vm, false, false);
-    t.equal((await awaitTask(rpc, s, task))['error_info']?.[0], 'VM_BAD_POWER_STATE');
+    t.equal(((await awaitTask(rpc, s, task))['error_info'] as string[] | undefined)?.[0], 'VM_BAD_POWER_STATE');
   });
 
   t.test('a cancelled or failed VM operation is no longer in progress', async (t) => {

@@ -85,7 +85,7 @@ t.test('only a text whose cut-out value is the MessageID element itself is remem
   // An empty MessageID is not a value to swap.
   const selfClosed = (after: string): string => getWith(`<wsa:MessageID/>${after}`);
   t.throws(() => memo.decode(selfClosed(''), DEFAULT_XML_LIMITS, d.decode), /MessageID is empty/);
-  t.throws(() => memo.decode(selfClosed('uuid:2'), DEFAULT_XML_LIMITS, d.decode), { subcode: 'wsman:SchemaValidationError' });
+  t.throws(() => memo.decode(selfClosed('uuid:2'), DEFAULT_XML_LIMITS, d.decode), { name: 'WsmanFault', subcode: 'wsman:SchemaValidationError' });
   t.equal(memo.size, 0);
   t.equal(d.count(), 8, 'every one went through the reader');
 });
@@ -137,13 +137,13 @@ t.test('what is not remembered', async (t) => {
 
   // A refused request stays refused, every time.
   const bad = get('uuid:1').replace('<wsa:To>http://127.0.0.1/wsman</wsa:To>', '');
-  for (let i = 0; i < 2; i++) t.throws(() => memo.decode(bad, DEFAULT_XML_LIMITS, d.decode), { subcode: 'wsa:MessageInformationHeaderRequired' });
+  for (let i = 0; i < 2; i++) t.throws(() => memo.decode(bad, DEFAULT_XML_LIMITS, d.decode), { name: 'WsmanFault', subcode: 'wsa:MessageInformationHeaderRequired' });
   t.equal(memo.size, 0);
 
   // Other XML limits: decoded under those.
   memo.decode(get('uuid:1'), DEFAULT_XML_LIMITS, d.decode);
   const tight: XmlLimits = { ...DEFAULT_XML_LIMITS, maxDepth: 2 };
-  t.throws(() => memo.decode(get('uuid:2'), tight, d.decode), { subcode: 'wsman:EncodingLimit' });
+  t.throws(() => memo.decode(get('uuid:2'), tight, d.decode), { name: 'WsmanFault', subcode: 'wsman:EncodingLimit' });
 });
 
 t.test('when requests do not repeat, the memo stands aside, then tries again', async (t) => {

@@ -2,8 +2,9 @@ import t from 'tap';
 import { handleIdentify } from '../../../../src/wsman/handlers/identify.js';
 import { parseXml, child, trimmedText } from '../../../../src/soap/xml.js';
 import { NS } from '../../../../src/soap/namespaces.js';
+import { joinXml, type XmlText } from '../../../../src/soap/xml-writer.js';
 
-const read = (bodyXml: string | undefined) => parseXml(`<r xmlns:wsmid="${NS.WSMID}">${bodyXml ?? ''}</r>`).children[0];
+const read = (bodyXml: XmlText | undefined) => parseXml(`<r xmlns:wsmid="${NS.WSMID}">${bodyXml === undefined ? '' : joinXml(bodyXml)}</r>`).children[0];
 
 t.test('anonymous callers get protocol, vendor and version only; authenticated ones the back end and profiles', async (t) => {
   const product = { vendor: 'V & Co', version: '1.2', details: () => 'XenAPI 2.21', securityProfiles: ['http://p/https/basic'] };
