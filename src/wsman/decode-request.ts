@@ -155,7 +155,7 @@ function decodeEnumerate(base: { action: string; messageId: string; headers: Hea
   if (child(body, NS.WSEN, 'EndTo')) {
     throw new WsmanFault('wsman:UnsupportedFeature', { detail: 'AddressingMode', reason: 'EndTo is not supported.' });
   }
-  const filter = decodeFilter(body);
+  let filter = decodeFilter(body);
   const modeEl = child(body, NS.WSMAN, 'EnumerationMode');
   let mode: EnumerationMode = 'EnumerateObject';
   if (modeEl) {
@@ -174,6 +174,12 @@ function decodeEnumerate(base: { action: string; messageId: string; headers: Hea
   }
   const expires = child(body, NS.WSEN, 'Expires');
   const enumResource = resource(base.headers, 'enumerate');
+  // Selectors in the header (or written into the ResourceURI, as `wsman enumerate 'URI?Name=x'`
+  // does) narrow the enumeration as a selector filter would, rather than being ignored.
+  if (enumResource.selectors.length > 0) {
+    if (filter) throw new WsmanFault('wsen:CannotProcessFilter', { reason: 'Give either a filter or selectors with the Enumerate, not both.' });
+    filter = { kind: 'selector', selectors: enumResource.selectors };
+  }
   if (enumResource.className === undefined) {
     if (!filter || filter.kind === 'selector') {
       throw new WsmanFault('wsman:UnsupportedFeature', { detail: 'FilteringRequired', reason: `Enumerating ${ALL_CLASSES_URI} needs a query or association filter.` });

@@ -3,7 +3,7 @@
 import t from 'tap';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { allRecords, field, guests, xenSession } from '../helpers/xenapi.js';
-import { faultOf, find, NS, ROOT, type WsmanReply } from '../helpers/wsman-client.js';
+import { enumerateAll, faultOf, find, NS, ROOT, type WsmanReply } from '../helpers/wsman-client.js';
 import { ALL_CLASSES, ASSOCIATION_DIALECT, CITRIX, CQL, DMTF, enumerateWith, filtered, queryFilter, SELECTOR_DIALECT, selectorFilter, valueOf, WQL, WQL_DMTF } from '../helpers/filters.js';
 import type { XenRecord } from '../../src/xenapi/values.js';
 import type { XmlElement } from '../../src/soap/xml.js';
@@ -40,6 +40,16 @@ t.test('selector filter: equality on keys and properties', async (t) => {
   const elsewhere = await filtered(stack.endpoint, ROOT, `${DMTF}CIM_ComputerSystem`, selectorFilter({ __cimnamespace: 'root/interop', Name: vm }));
   t.equal(elsewhere.length, 0, 'another namespace matches nothing here');
   t.equal(subcode(await enumerateWith(stack.endpoint, ROOT, `${DMTF}CIM_ComputerSystem`, selectorFilter({ EnabledState: 'two' }))), 'wsen:CannotProcessFilter');
+});
+
+t.test('selectors with an Enumerate (header or ResourceURI query) narrow it as a selector filter', async (t) => {
+  const vm = field(vms[0]!, 'uuid');
+  const header = await enumerateAll(stack.endpoint, ROOT, `${DMTF}CIM_ComputerSystem`, { optimize: true, maxElements: 20, selectors: { Name: vm } });
+  t.same(names(header.items), new Set([vm]), 'SelectorSet header');
+  const query = await enumerateAll(stack.endpoint, ROOT, `${DMTF}CIM_ComputerSystem?Name=${vm}`, { optimize: true, maxElements: 20 });
+  t.same(names(query.items), new Set([vm]), "wsmancli's URI?Name=value");
+  const both = await enumerateWith(stack.endpoint, ROOT, `${DMTF}CIM_ComputerSystem?Name=${vm}`, queryFilter('SELECT * FROM CIM_ComputerSystem'));
+  t.equal(subcode(both), 'wsen:CannotProcessFilter', 'selectors and a filter together are refused');
 });
 
 t.test('finding a VM by its name: case rules of each dialect, and the name as it is now', async (t) => {
