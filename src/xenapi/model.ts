@@ -22,6 +22,11 @@ export interface Change {
   readonly record: XenRecord | undefined;
 }
 
+/** A change as listeners are told it: with the record it replaced (undefined for a new object). */
+export interface AppliedChange extends Change {
+  readonly previous: XenRecord | undefined;
+}
+
 export type ModelState = 'loading' | 'live' | 'stale';
 
 export class XenModel {
@@ -29,7 +34,7 @@ export class XenModel {
   private readonly uuids = new Map<XenClass, Map<string, string>>();
   private readonly classGenerations = new Map<XenClass, number>();
   private gen = 0;
-  private readonly listeners = new Set<(classes: ReadonlySet<XenClass>, changes?: readonly Change[]) => void>();
+  private readonly listeners = new Set<(classes: ReadonlySet<XenClass>, changes?: readonly AppliedChange[]) => void>();
   state: ModelState = 'loading';
   /** when the feed last confirmed the model current (ms since epoch) */
   lastSync = 0;
@@ -75,6 +80,7 @@ export class XenModel {
   apply(changes: readonly Change[]): void {
     if (changes.length === 0) return;
     const touched = new Set<XenClass>();
+    const applied: AppliedChange[] = [];
     for (const { cls, ref, record } of changes) {
       touched.add(cls);
       const table = this.table(cls);
@@ -87,8 +93,9 @@ export class XenModel {
       } else {
         table.delete(ref);
       }
+      applied.push({ cls, ref, record, previous: old });
     }
-    this.bump(touched, changes);
+    this.bump(touched, applied);
   }
 
   /** Replaces whole classes with a fresh load (initial load, reload after an error, metrics poll). */
@@ -119,7 +126,7 @@ export class XenModel {
     this.lastFailure = failure;
   }
 
-  private bump(classes: ReadonlySet<XenClass>, changes?: readonly Change[]): void {
+  private bump(classes: ReadonlySet<XenClass>, changes?: readonly AppliedChange[]): void {
     this.gen++;
     for (const c of classes) this.classGenerations.set(c, this.gen);
     for (const l of this.listeners) l(classes, changes);
@@ -130,7 +137,7 @@ export class XenModel {
    * the changes themselves (undefined after a full reload: anything may have changed); returns
    * the unsubscribe.
    */
-  onChange(fn: (classes: ReadonlySet<XenClass>, changes?: readonly Change[]) => void): () => void {
+  onChange(fn: (classes: ReadonlySet<XenClass>, changes?: readonly AppliedChange[]) => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }

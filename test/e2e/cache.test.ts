@@ -2,7 +2,7 @@
 import t from 'tap';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { allRecords, field, guests, xenSession } from '../helpers/xenapi.js';
-import { ACTIONS, bodyOf, CS_URI, enumerateAll, envelope, post, prop, ROOT } from '../helpers/wsman-client.js';
+import { ACTIONS, bodyOf, CS_URI, enumerateAll, envelope, findOne, post, prop, ROOT } from '../helpers/wsman-client.js';
 
 let stack: Stack;
 t.before(async () => {
@@ -40,6 +40,27 @@ t.test('a power state changed in the simulator shows in the next Gets, without a
   t.ok(await eventually(async () => (await getVm(uuid)) === '6'), 'Suspended is Enabled but Offline');
   await x.session.call('VM.hard_shutdown', [ref]);
   t.ok(await eventually(async () => (await getVm(uuid)) === '3'), 'Halted again');
+});
+
+t.test('TimeOfLastStateChange is when the power state changed, seen in the events (metrics are not re-read here)', async (t) => {
+  const x = await xenSession(stack.sim.url);
+  t.teardown(() => x.close());
+  const [ref, vm] = [...guests(await allRecords(x.session, 'VM'))].find(([, v]) => v['power_state'] === 'Halted')!;
+  const uuid = field(vm, 'uuid');
+  const changedAt = async (): Promise<{ state: string | undefined; at: number | undefined }> => {
+    const r = await post(stack.endpoint, envelope({ action: ACTIONS.get, resourceUri: CS_URI, selectors: { CreationClassName: 'Xen_ComputerSystem', Name: uuid } }), ROOT);
+    const text = findOne(bodyOf(r)?.children.find((c) => c.name === 'TimeOfLastStateChange'), 'http://schemas.dmtf.org/wbem/wscim/1/common', 'Datetime')?.text;
+    return { state: prop(bodyOf(r)!, 'EnabledState'), at: text ? Date.parse(text) : undefined };
+  };
+  for (const [call, state] of [['VM.start', '2'], ['VM.pause', '9'], ['VM.hard_shutdown', '3']] as const) {
+    // xapi's times have whole seconds: the change is dated no earlier than the second it was asked in.
+    const asked = Math.floor(Date.now() / 1000) * 1000;
+    await x.session.call(call, call === 'VM.start' ? [ref, false, false] : [ref]);
+    t.ok(await eventually(async () => (await changedAt()).state === state), `${call}: EnabledState ${state}`);
+    const { at } = await changedAt();
+    t.ok(at !== undefined && at >= asked && at <= Date.now() + 1000, `${call}: TimeOfLastStateChange is the change's time (${at === undefined ? 'none' : new Date(at).toISOString()})`);
+    await new Promise((r) => setTimeout(r, 1100));
+  }
 });
 
 t.test('reads are served from the cache: no XenAPI call while the model is warm', async (t) => {

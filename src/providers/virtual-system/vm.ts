@@ -7,11 +7,13 @@ import type { ProviderServices } from '../services.js';
 import { NAME_PROPERTIES, renameVm } from './rename.js';
 import { requestedStates, requestNoteOf } from './requested-states.js';
 import { requestStateChange } from './state-change.js';
+import { powerChangedAt, watchStateTimes } from './state-times.js';
 import { guestByUuid, guests, systemKeys, VM_CLASS } from '../ids.js';
 import { CIMV2, orNull, timestamp } from '../instances.js';
 import { availableRequestedStates, powerStateProperties } from '../power-state.js';
 
 export function vmSpec(model: XenModel, services: ProviderServices) {
+  watchStateTimes(model);
   return classSpec<XenRecord>({
     className: VM_CLASS,
     namespace: CIMV2,
@@ -41,7 +43,7 @@ export function vmSpec(model: XenModel, services: ProviderServices) {
         InstallDate: metrics ? timestamp(date(metrics, 'install_time')) : null,
         ...powerStateProperties(power),
         ...requestedStates(model, uuid, power, map(vm, 'current_operations')),
-        TimeOfLastStateChange: active && metrics ? timestamp(date(metrics, 'start_time')) : null,
+        TimeOfLastStateChange: stateChangedAt(model, uuid, power, active, metrics),
         AvailableRequestedStates: availableRequestedStates(power, refs(vm, 'allowed_operations')),
         NameFormat: 'Other',
         Dedicated: [0],
@@ -50,4 +52,11 @@ export function vmSpec(model: XenModel, services: ProviderServices) {
       };
     },
   });
+}
+
+/** The change seen in the events, else the start of a live domain (xapi's start_time). */
+function stateChangedAt(model: XenModel, uuid: string, power: string, active: boolean, metrics: XenRecord | undefined) {
+  const seen = powerChangedAt(model, uuid, power);
+  if (seen) return timestamp(seen);
+  return active && metrics ? timestamp(date(metrics, 'start_time')) : null;
 }
