@@ -109,6 +109,14 @@ export class XenModel {
     this.bump(new Set(snapshot.keys()));
   }
 
+  /**
+   * What the gateway derives from `cls` changed without a XenAPI change (a job no longer
+   * shown): views memoized per class generation are recomputed.
+   */
+  touch(cls: XenClass): void {
+    this.bump(new Set([cls]), []);
+  }
+
   /** The feed confirmed the model current. */
   markLive(now = Date.now()): void {
     this.state = 'live';

@@ -3,7 +3,7 @@
 import t from 'tap';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { allRecords, field, guests, xenSession } from '../helpers/xenapi.js';
-import { ACTIONS, bodyOf, envelope, faultOf, find, findOne, MONITOR, NS, post, prop, ROOT, XEN_CS_URI, XEN_HOST_URI, type Credentials, type WsmanReply } from '../helpers/wsman-client.js';
+import { ACTIONS, bodyOf, enumerateAll, envelope, faultOf, find, findOne, MONITOR, NS, post, prop, ROOT, XEN_CS_URI, XEN_HOST_URI, type Credentials, type WsmanReply } from '../helpers/wsman-client.js';
 import type { XenRecord } from '../../src/xenapi/values.js';
 
 const PUT = 'http://schemas.xmlsoap.org/ws/2004/09/transfer/Put';
@@ -49,6 +49,9 @@ t.test('RequestStateChange: each transition answered 0 and visible in the next G
   }
   const power = (await vmsNow()).get([...(await vmsNow())].find(([, v]) => v['uuid'] === uuid)![0])!['power_state'];
   t.equal(power, 'Halted', "and the simulator's own record agrees");
+  // Answered 0 (the task ended within --job-wait): no Job was handed out, and none is listed.
+  const jobs = await enumerateAll(stack.endpoint, ROOT, 'http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ConcreteJob', { optimize: true, maxElements: 50 });
+  t.same(jobs.items.filter((j) => prop(j, 'ElementName')?.endsWith(uuid)), [], 'no job left behind by requests answered at once');
   for (const impossible of [9, 6, 10, 11]) {
     const r = await rsc(uuid, `<p:RequestedState>${impossible}</p:RequestedState>`);
     t.equal(returnValue(r), '4097', `RequestedState ${impossible} from Halted is an invalid transition`);

@@ -17,7 +17,7 @@ export interface JobInfo {
 export type TaskOutcome = { readonly status: 'success'; readonly result: string } | { readonly status: 'failure'; readonly error: readonly string[] } | { readonly status: 'cancelled' } | { readonly status: 'pending' };
 
 export class JobRegistry {
-  private readonly byRef = new Map<string, JobInfo & { finishedSeen?: number }>();
+  private readonly byRef = new Map<string, JobInfo & { finishedSeen?: number; hidden?: boolean }>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -33,9 +33,22 @@ export class JobRegistry {
     this.byRef.set(info.taskRef, { ...info });
   }
 
+  /**
+   * The method answered without a job (its task ended within the wait, so the client had the
+   * outcome at once and no Job reference): it is not shown as a job. Its task is still
+   * destroyed after the retention time.
+   */
+  answered(taskRef: string): void {
+    const job = this.byRef.get(taskRef);
+    if (!job || job.hidden) return;
+    job.hidden = true;
+    this.model.touch('task');
+  }
+
   /** Jobs whose task the model knows, by task uuid. */
   *entries(): Generator<[uuid: string, job: JobInfo, task: XenRecord]> {
     for (const [ref, job] of this.byRef) {
+      if (job.hidden) continue;
       const task = this.model.get('task', ref);
       if (task) yield [str(task, 'uuid'), job, task];
     }
@@ -45,7 +58,7 @@ export class JobRegistry {
     const ref = this.model.refByUuid('task', uuid);
     const job = ref === undefined ? undefined : this.byRef.get(ref);
     const task = ref === undefined ? undefined : this.model.get('task', ref);
-    return job && task ? { job, task } : undefined;
+    return job && !job.hidden && task ? { job, task } : undefined;
   }
 
   /** How the task stands once it has finished, or after `ms` (then 'pending'). */
