@@ -37,6 +37,7 @@ export function* vcpuIds(model: XenModel, uuid: string, vm: XenRecord): Generato
 }
 
 export function processorSpec(model: XenModel, index: ResourceIndex) {
+  const hostCpuOf = (vm: XenRecord): XenRecord | undefined => index.cpusByHost().get(str(vm, 'resident_on'))?.[0];
   return classSpec<XenRecord>({
     className: PROCESSOR_CLASS,
     namespace: CIMV2,
@@ -49,7 +50,7 @@ export function processorSpec(model: XenModel, index: ResourceIndex) {
       const vm = guestByUuid(model, uuid);
       return vm && n < liveVcpus(model, vm) ? vm : undefined;
     },
-    extraDeps: (vm) => [metricsOf(model, vm)],
+    extraDeps: (vm) => [metricsOf(model, vm), hostCpuOf(vm)],
     keys: (id) => deviceKeys(VM_CLASS, id.slice(0, id.lastIndexOf('/')), PROCESSOR_CLASS, deviceId('VCPU', id)),
     idFromKeys: (k) => idOfDevice('VCPU', k.get('deviceid')),
     properties: (id, vm) => {
@@ -59,6 +60,8 @@ export function processorSpec(model: XenModel, index: ResourceIndex) {
         ElementName: `VCPU ${n}`,
         Caption: 'Virtual CPU',
         ...powerStateProperties(power),
+        // A vCPU is of the family of the host CPUs it runs on (xapi gives their model name).
+        ...familyOf(hostCpuOf(vm)),
         LoadPercentage: vcpuLoad(metricsOf(model, vm), n),
       };
     },
@@ -100,12 +103,17 @@ export function hostProcessorSpec(model: XenModel, index: ResourceIndex) {
         EnabledState: EnabledState.Enabled,
         RequestedState: RequestedState.NotApplicable,
         EnabledDefault: 2,
-        Family: 1 /* Other: described by OtherFamilyDescription */,
-        OtherFamilyDescription: orNull(str(cpu, 'modelname').slice(0, 64)),
+        ...familyOf(cpu),
         Stepping: orNull(str(cpu, 'stepping')),
         CurrentClockSpeed: Number.isFinite(speed) && speed > 0 ? Math.round(speed) : null,
         LoadPercentage: Number.isFinite(load) ? Math.min(100, Math.max(0, Math.round(load * 100))) : null,
       };
     },
   });
+}
+
+/** CIM_Processor.Family: Other (1), with xapi's model name as OtherFamilyDescription; 2 Unknown without one. */
+function familyOf(cpu: XenRecord | undefined): { Family: number; OtherFamilyDescription: string | null } {
+  const name = cpu ? str(cpu, 'modelname').slice(0, 64) : '';
+  return name ? { Family: 1, OtherFamilyDescription: name } : { Family: 2, OtherFamilyDescription: null };
 }

@@ -59,6 +59,8 @@ t.test('a virtual CPU\'s state follows its VM; its load comes from VCPUs_utilisa
   t.same(val(p0, 'OperationalStatus'), [2]);
   t.equal(val(p0, 'LoadPercentage'), Math.round(Number((metricsOf(byName('web-01')[1])['VCPUs_utilisation'] as Record<string, unknown>)['0']) * 100));
   t.equal(val(p0, 'LoadPercentage'), 3);
+  const hostCpu = [...pm.records('host_cpu').values()].find((c) => c['host'] === byName('web-01')[1]['resident_on'])!;
+  t.same([val(p0, 'Family'), val(p0, 'OtherFamilyDescription')], [1, field(hostCpu, 'modelname')], 'of the family of the CPUs of the host it runs on');
   t.equal(val(pm.get('Xen_Processor', procKeys(web, 1)), 'LoadPercentage'), null, 'xapi reports no utilisation for VCPU 1');
   const legacy = field(byName('legacy-app')[1], 'uuid');
   const paused = pm.get('CIM_Processor', procKeys(legacy, 0));
