@@ -4,7 +4,7 @@
 import t from 'tap';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { allRecords, field, guests, xenSession } from '../helpers/xenapi.js';
-import { faultOf, ROOT, MONITOR } from '../helpers/wsman-client.js';
+import { ACTIONS, bodyOf, envelope, faultOf, MONITOR, post, ROOT, XEN_CS_URI } from '../helpers/wsman-client.js';
 import { ALL_CLASSES, associationFilter, CITRIX, DMTF, enumerateWith, filtered, selectorOf, valueOf, type ObjectRef } from '../helpers/filters.js';
 import type { XenRecord } from '../../src/xenapi/values.js';
 import type { XmlElement } from '../../src/soap/xml.js';
@@ -51,8 +51,11 @@ t.test('VM → its settings, capabilities, host and service; settings → back t
     t.equal(valueOf(vssd!, 'ElementName'), field(vm, 'name_label'));
     t.equal(valueOf(vssd!, 'VirtualSystemIdentifier'), uuid);
     const [caps] = await assoc(vmRef(uuid), { resultClass: 'CIM_EnabledLogicalElementCapabilities' });
-    const allowed = vm['allowed_operations'] as string[];
-    t.equal(caps!.children.filter((c) => c.name === 'RequestedStatesSupported').length > 0, allowed.some((o) => ['start', 'clean_shutdown', 'hard_shutdown', 'pause', 'unpause', 'suspend', 'resume', 'clean_reboot', 'hard_reboot'].includes(o)));
+    // Every state RequestStateChange can reach, whatever the VM's state now (CIM); AvailableRequestedStates is the part that applies now.
+    t.same(caps!.children.filter((c) => c.name === 'RequestedStatesSupported').map((c) => c.text), ['2', '3', '4', '6', '9', '10', '11']);
+    const now = await post(stack.endpoint, envelope({ action: ACTIONS.get, resourceUri: XEN_CS_URI, selectors: { Name: uuid } }), ROOT);
+    const available = bodyOf(now)!.children.filter((c) => c.name === 'AvailableRequestedStates').map((c) => c.text);
+    t.ok(available.every((s) => ['2', '3', '4', '6', '9', '10', '11'].includes(s)), 'AvailableRequestedStates is a subset of it');
     const back = await assoc({ className: 'CIM_VirtualSystemSettingData', keys: { InstanceID: `Xen:${uuid}` } }, { resultClass: 'CIM_ComputerSystem' });
     t.same(back.map((i) => valueOf(i, 'Name')), [uuid], 'settings lead back to their VM only');
   }

@@ -8,7 +8,7 @@ import type { ProviderServices } from '../services.js';
 import { NAME_PROPERTIES, renameVm } from './rename.js';
 import { guestByUuid, guests, instanceId, localId } from '../ids.js';
 import { CIMV2, orNull, timestamp } from '../instances.js';
-import { availableRequestedStates } from '../power-state.js';
+import { REQUESTABLE_STATES } from '../power-state.js';
 
 export const VSSD_CLASS = 'Xen_VirtualSystemSettingData';
 export const ELEC_CLASS = 'Xen_EnabledLogicalElementCapabilities';
@@ -79,7 +79,8 @@ export function stateCapabilitiesSpec(model: XenModel) {
       ElementNameEditSupported: true,
       // xapi accepts any name_label; 255 keeps names usable in every client we know.
       MaxElementNameLen: 255,
-      RequestedStatesSupported: availableRequestedStates(str(vm, 'power_state'), refs(vm, 'allowed_operations')),
+      // CIM: AvailableRequestedStates (on the VM) is the subset that applies in its state now.
+      RequestedStatesSupported: [...REQUESTABLE_STATES],
     }),
   });
 }
