@@ -198,7 +198,7 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
       const stopped = Promise.all([app.close(), httpsApp?.close()]);
       // Once the listeners no longer accept (Fastify closes them a tick later).
       await new Promise((resolve) => setImmediate(resolve));
-      connections.closeSilent();
+      connections.closeUnanswered();
       await stopped;
       contexts.clear();
       jobs.close();

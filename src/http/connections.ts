@@ -1,45 +1,58 @@
-// Connections of the front ends that have not sent a request yet, so that a shutdown closes them.
+// The front ends' connections, so that a shutdown closes at once every one that is not carrying
+// a whole request being answered.
 //
-// Node takes a connection whose first request has not arrived for a busy one (its headers timer
-// runs from the connect): server.close() and closeIdleConnections() leave it open until
-// headersTimeout, a minute. Clients that connect ahead of need (undici, browsers), a load
-// balancer's TCP probe, or a TLS handshake left half-done would each hold a SIGTERM that long.
-// Connections that have carried a request are Node's to close once idle (Fastify asks it to).
-import type { IncomingMessage } from 'node:http';
+// Node takes a connection whose first request has not arrived, or whose next request is only
+// partly in, for a busy one: server.close() and closeIdleConnections() leave it open until its
+// headers or request timeout. Clients that connect ahead of need (undici, browsers), a load
+// balancer's TCP probe, a TLS handshake left half-done, or a client that stopped sending would
+// each hold a SIGTERM that long. Nothing is lost by closing them: no request of theirs was read.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server, Socket } from 'node:net';
+
+interface Connection {
+  readonly raw: Socket;
+  /** the TLS socket requests arrive on, for HTTPS */
+  secure?: Socket;
+}
 
 export class ConnectionTracker {
   // Keyed by the peer's address and port: an HTTPS request's socket is the TLS socket, not the
   // TCP one the server accepted, and Node offers no public link between the two.
-  private readonly silent = new Map<string, Socket>();
-  // Sockets whose first request has been seen: later ones cost one lookup.
-  private readonly spoke = new WeakSet<Socket>();
+  private readonly open = new Map<string, Connection>();
+  // The answer to each connection's latest request: one WeakMap write per request.
+  private readonly latest = new WeakMap<Socket, ServerResponse>();
 
   watch(server: Server): void {
-    server.on('connection', (socket: Socket) => {
-      const key = keyOf(socket);
+    server.on('connection', (raw: Socket) => {
+      const key = keyOf(raw);
       if (key === undefined) return;
-      this.silent.set(key, socket);
-      socket.once('close', () => {
-        if (this.silent.get(key) === socket) this.silent.delete(key);
+      this.open.set(key, { raw });
+      raw.once('close', () => {
+        if (this.open.get(key)?.raw === raw) this.open.delete(key);
       });
     });
-    server.on('request', (req: IncomingMessage) => {
-      if (this.spoke.has(req.socket)) return;
-      this.spoke.add(req.socket);
-      const key = keyOf(req.socket);
-      if (key !== undefined) this.silent.delete(key);
+    server.on('secureConnection', (secure: Socket) => {
+      const c = this.open.get(keyOf(secure) ?? '');
+      if (c) c.secure = secure;
+    });
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      this.latest.set(req.socket, res);
     });
   }
 
   /**
-   * Closes every connection that has not sent a request (or only part of its first one: it
-   * has not been read, so nothing is lost that the client cannot send again).
+   * Closes every connection but those answering a request that has fully arrived (they close
+   * once answered: Connection: close). Returns how many were closed.
    */
-  closeSilent(): number {
-    const sockets = [...this.silent.values()];
-    for (const socket of sockets) socket.destroy();
-    return sockets.length;
+  closeUnanswered(): number {
+    let closed = 0;
+    for (const c of this.open.values()) {
+      const res = this.latest.get(c.secure ?? c.raw);
+      if (res !== undefined && !res.writableFinished && res.req.complete) continue;
+      c.raw.destroy();
+      closed++;
+    }
+    return closed;
   }
 }
 
