@@ -1,6 +1,8 @@
 // The composition root: XenAPI client and model, schema, providers, the CIM object manager,
 // the WS-Man layer and the Fastify front end, wired together. Tests build it the same way.
 import { readFileSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Cimom } from './cim/cimom.js';
 import type { Principal } from './cim/operation-context.js';
@@ -81,6 +83,7 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
     // not, holds a connection or a shutdown for ever.
     requestTimeout: config.requestTimeoutMs,
     http: { connectionsCheckingInterval: checkingInterval(config.requestTimeoutMs) },
+    clientErrorHandler: answerClientError,
   };
   const app = Fastify(fastifyOptions);
   const httpsApp = options.tls
@@ -209,6 +212,18 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
       client.close();
     },
   };
+}
+
+/**
+ * A request Node could not read (timed out, malformed, headers too large) is answered with the
+ * bare status, as the route's own 408 is: an empty body, not Fastify's JSON, and the
+ * connection closed.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+  socket.destroy();
 }
 
 /** How often Node looks for requests past their time: a few times within the limit, at most every second. */

@@ -26,11 +26,15 @@ t.test('a body that never arrives, or headers that stop, are cut off at the requ
   const port = Number(new URL(stack.endpoint).port);
   const body = stall(port, 'POST /wsman HTTP/1.1\r\nHost: x\r\nContent-Type: application/soap+xml\r\nContent-Length: 898\r\n\r\n<?xml version="1.0"?><s:Envelo');
   const headers = stall(port, 'POST /wsman HTTP/1.1\r\nHost: x\r\nContent-Ty');
+  const garbage = stall(port, 'HELLO WORLD\r\n\r\n');
   for (const [what, c] of [['body', body], ['headers', headers]] as const) {
     const { text, ms } = await c.closed;
     t.match(text, /^HTTP\/1\.1 408 /, `${what}: 408`);
+    t.match(text, /\r\nContent-Length: 0\r\n/i, `${what}: the bare status, no body`);
     t.ok(ms < 5000, `${what}: closed after ${Math.round(ms)} ms`);
   }
+  const { text } = await garbage.closed;
+  t.match(text, /^HTTP\/1\.1 400 Bad Request\r\nContent-Length: 0\r\n/, 'a request Node cannot read: 400, no body (no JSON from the web framework)');
 });
 
 t.test('a shutdown does not wait for a client that stopped sending', async (t) => {

@@ -2,14 +2,19 @@
 // TimeOfLastStateChange). xapi records only the start of a domain (VM_metrics.start_time), and
 // metrics are re-read only every --metrics-interval, so a start would show the previous boot's
 // time until then and a shutdown, a pause or a suspend no time at all. A change seen in the
-// events is dated when it arrives; before any (or for a VM last changed while the gateway did
-// not watch), xapi's start_time stands for a running or paused VM.
+// events (a reboot too: a new domain) is dated when it arrives; xapi's start_time stands for a
+// running or paused VM when it is later (a start the gateway did not see).
 import type { XenModel } from '../../xenapi/model.js';
-import { str } from '../../xenapi/values.js';
+import { str, type XenRecord } from '../../xenapi/values.js';
 
 interface Seen {
   readonly power: string;
   readonly at: Date;
+}
+
+/** A change of power state, or a new domain in the same one (a reboot: xapi gives it a new domid). */
+function changed(before: XenRecord, after: XenRecord): boolean {
+  return str(before, 'power_state') !== str(after, 'power_state') || str(before, 'domid') !== str(after, 'domid');
 }
 
 // Only VMs seen changing are kept: a pool of thousands that sits still costs nothing.
@@ -35,8 +40,7 @@ function seenOf(model: XenModel): Map<string, Seen> {
         seen.delete(uuid);
         continue;
       }
-      const power = str(c.record, 'power_state');
-      if (c.previous && str(c.previous, 'power_state') !== power) seen.set(uuid, { power, at: new Date() });
+      if (c.previous && changed(c.previous, c.record)) seen.set(uuid, { power: str(c.record, 'power_state'), at: new Date() });
     }
   });
   return seen;

@@ -54,9 +54,10 @@ export function vmSpec(model: XenModel, services: ProviderServices) {
   });
 }
 
-/** The change seen in the events, else the start of a live domain (xapi's start_time). */
+/** The later of the change seen in the events and the start of a live domain (xapi's start_time). */
 function stateChangedAt(model: XenModel, uuid: string, power: string, active: boolean, metrics: XenRecord | undefined) {
   const seen = powerChangedAt(model, uuid, power);
-  if (seen) return timestamp(seen);
-  return active && metrics ? timestamp(date(metrics, 'start_time')) : null;
+  const started = active && metrics ? date(metrics, 'start_time') : undefined;
+  const at = seen && started ? (seen.getTime() >= started.getTime() ? seen : started) : (seen ?? started);
+  return at ? timestamp(at) : null;
 }
