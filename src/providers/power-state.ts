@@ -68,16 +68,16 @@ export const REQUEST_TRANSITIONS: Readonly<Record<number, { readonly from: Reado
 };
 
 /**
- * AvailableRequestedStates: the states RequestStateChange would change the VM to now, in
- * ascending order: those whose operation from this power state xapi allows (allowed_operations).
- */
-/**
  * Every state RequestStateChange can lead a VM to (CIM_EnabledLogicalElementCapabilities
  * RequestedStatesSupported): the static set, of which AvailableRequestedStates is the part that
  * applies in the VM's current state.
  */
 export const REQUESTABLE_STATES: readonly number[] = Object.keys(REQUEST_TRANSITIONS).map(Number).sort((a, b) => a - b);
 
+/**
+ * AvailableRequestedStates: the states RequestStateChange would change the VM to now, in
+ * ascending order: those whose operation from this power state xapi allows (allowed_operations).
+ */
 export function availableRequestedStates(powerState: string, allowedOperations: readonly string[]): number[] {
   const allowed = new Set(allowedOperations);
   const states: number[] = [];

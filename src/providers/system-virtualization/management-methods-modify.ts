@@ -162,15 +162,15 @@ export async function modifyResourceSettings(env: MethodEnv, params: ReadonlyMap
   return result(VSMS_RC.Completed, new Map([['ResultingResourceSettings', paths]]));
 }
 
+/** What ModifySystemSettings reads from SystemSettings (management-methods-system.ts); the rest must be unchanged. */
+const SYSTEM_SETTINGS_APPLIED = new Set(['instanceid', 'elementname', 'description', 'virtualsystemtype', 'automaticstartupaction', 'automaticrecoveryaction', 'automaticshutdownaction', 'bootorder', 'tags', 'referencetemplate']);
+
 /**
  * ModifySystemSettings: SystemSettings names the VM by InstanceID (Xen:<vm uuid>); ElementName,
  * Description, VirtualSystemType (halted only), AutomaticStartupAction (other_config
  * auto_poweron), AutomaticRecoveryAction (actions_after_crash), BootOrder (HVM_boot_params
  * order) and Tags change when they differ from the VM's now.
  */
-/** What ModifySystemSettings reads from SystemSettings (management-methods-system.ts); the rest must be unchanged. */
-const SYSTEM_SETTINGS_APPLIED = new Set(['instanceid', 'elementname', 'description', 'virtualsystemtype', 'automaticstartupaction', 'automaticrecoveryaction', 'automaticshutdownaction', 'bootorder', 'tags', 'referencetemplate']);
-
 export async function modifySystemSettings(env: MethodEnv, params: ReadonlyMap<string, CimValue>): Promise<MethodResult> {
   const { model, services, ctx } = env;
   const settings = params.get('SystemSettings');
