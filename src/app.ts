@@ -1,14 +1,13 @@
 // The composition root: XenAPI client and model, schema, providers, the CIM object manager,
 // the WS-Man layer and the Fastify front end, wired together. Tests build it the same way.
 import { readFileSync } from 'node:fs';
-import { STATUS_CODES } from 'node:http';
-import type { Socket } from 'node:net';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { Cimom } from './cim/cimom.js';
 import type { Principal } from './cim/operation-context.js';
 import type { InstanceProvider } from './cim/provider.js';
 import { defaultSchemaDir, loadSchemaDir } from './cim/schema-registry.js';
 import type { GatewayConfig } from './config.js';
+import { answerClientError } from './http/client-errors.js';
 import { ConnectionTracker } from './http/connections.js';
 import { registerHealthRoute } from './http/health-route.js';
 import { registerSoapBody } from './http/soap-body.js';
@@ -212,18 +211,6 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
       client.close();
     },
   };
-}
-
-/**
- * A request Node could not read (timed out, malformed, headers too large) is answered with the
- * bare status, as the route's own 408 is: an empty body, not Fastify's JSON, and the
- * connection closed.
- */
-function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
-  if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
-  socket.destroy();
 }
 
 /** How often Node looks for requests past their time: a few times within the limit, at most every second. */

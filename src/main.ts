@@ -55,10 +55,11 @@ async function main(): Promise<number> {
   }
   // xapi first reached after start-up may still refuse the service session: that ends the
   // gateway as a refusal at start-up does (exit 1), instead of repeating wrong credentials.
+  const cannotLoad = (err: unknown): string => `error: cannot load the model from XenAPI at ${xapiUrl}: ${err instanceof Error ? err.message : String(err)}\n`;
   let refused: string | undefined;
   let stopForRefusal: (() => void) | undefined;
   const onXapiRefused = (err: unknown): void => {
-    refused = `error: cannot load the model from XenAPI at ${xapiUrl}: ${err instanceof Error ? err.message : String(err)}\n`;
+    refused = cannotLoad(err);
     stopForRefusal?.();
   };
   let gateway;
@@ -66,7 +67,7 @@ async function main(): Promise<number> {
     gateway = await createGateway({ ...config, ...service, xapiUrl }, { logger, onXapiRefused, ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}) });
   } catch (err) {
     await sim?.close();
-    process.stderr.write(`error: cannot load the model from XenAPI at ${xapiUrl}: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(cannotLoad(err));
     return 1;
   }
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -89,8 +89,7 @@ export class LoginThrottle {
       done: (outcome) => {
         if (settled) return;
         settled = true;
-        if (outcome === 'success') this.success(address, user);
-        else if (outcome === 'failure') this.failure(address, user);
+        this.settle(address, user, outcome);
         this.release(address);
       },
     };
@@ -108,6 +107,12 @@ export class LoginThrottle {
     const next = s.waiting.shift();
     if (next) next();
     else if (--s.inFlight <= 0) this.slots.delete(address);
+  }
+
+  /** Counts how a login XenAPI was asked about went (an error counts neither way). */
+  settle(address: string, user: string, outcome: Outcome): void {
+    if (outcome === 'success') this.success(address, user);
+    else if (outcome === 'failure') this.failure(address, user);
   }
 
   failure(address: string, user = ''): void {

@@ -12,7 +12,8 @@ import type { WsmanDeps } from '../wsman/deps.js';
 import { anonymousIdentify, dispatchWsman, faultOutcome } from '../wsman/dispatch.js';
 import { parseBasic, WWW_AUTHENTICATE, type Authenticator, type BasicCredentials } from './auth.js';
 import { decodeBody, encodeReply, parseContentType, type Encoding } from './charset.js';
-import type { Admission, LoginThrottle, Outcome } from './login-throttle.js';
+import { bareStatus } from './client-errors.js';
+import type { Admission, LoginThrottle } from './login-throttle.js';
 
 export interface WsmanRouteOptions {
   readonly deps: WsmanDeps;
@@ -53,7 +54,7 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
   if (!timeoutHandled.has(app)) {
     timeoutHandled.add(app);
     app.server.on('timeout', (socket: Socket) => {
-      if (awaitingBody.delete(socket) && socket.writable) socket.write('HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      if (awaitingBody.delete(socket) && socket.writable) socket.write(bareStatus(408));
       socket.destroy();
     });
   }
@@ -96,11 +97,6 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
       : reply.code(401).header('WWW-Authenticate', WWW_AUTHENTICATE).header('Content-Length', '0').send();
   };
 
-  const settle = (address: string, user: string, outcome: Outcome): void => {
-    if (outcome === 'success') opts.throttle.success(address, user);
-    else if (outcome === 'failure') opts.throttle.failure(address, user);
-  };
-
   const locked = (req: FastifyRequest, reply: FastifyReply, retryAfterS: number): void => {
     req.log.warn({ remote: req.ip }, 'login refused: too many failed logins from this address');
     answeredEarly(reply);
@@ -114,7 +110,7 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
   const login = async (req: FastifyRequest, reply: FastifyReply, creds: BasicCredentials, proven: boolean): Promise<Principal | undefined> => {
     // Credentials xapi accepted lately (a poller whose remembered login expired) are checked
     // at once, outside the address's turns and lock; the outcome counts as any other's.
-    const admission: Admission = proven ? { kind: 'go', delayMs: 0, done: (outcome) => settle(req.ip, creds.user, outcome) } : await opts.throttle.admit(req.ip, creds.user);
+    const admission: Admission = proven ? { kind: 'go', delayMs: 0, done: (outcome) => opts.throttle.settle(req.ip, creds.user, outcome) } : await opts.throttle.admit(req.ip, creds.user);
     if (admission.kind === 'locked') {
       locked(req, reply, admission.retryAfterS);
       return undefined;

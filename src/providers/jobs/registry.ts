@@ -33,18 +33,6 @@ export class JobRegistry {
     this.byRef.set(info.taskRef, { ...info });
   }
 
-  /**
-   * The method answered without a job (its task ended within the wait, so the client had the
-   * outcome at once and no Job reference): it is not shown as a job. Its task is still
-   * destroyed after the retention time.
-   */
-  answered(taskRef: string): void {
-    const job = this.byRef.get(taskRef);
-    if (!job || job.hidden) return;
-    job.hidden = true;
-    this.model.touch('task');
-  }
-
   /** Jobs whose task the model knows, by task uuid. */
   *entries(): Generator<[uuid: string, job: JobInfo, task: XenRecord]> {
     for (const [ref, job] of this.byRef) {
@@ -61,10 +49,20 @@ export class JobRegistry {
     return job && !job.hidden && task ? { job, task } : undefined;
   }
 
-  /** How the task stands once it has finished, or after `ms` (then 'pending'). */
+  /**
+   * How the task stands once it has finished, or after `ms` (then 'pending'). A job whose task
+   * ended within the wait is not shown as a job: its method answers with the outcome at once and
+   * hands out no Job reference. Its task is still destroyed after the retention time.
+   */
   async waitFor(taskRef: string, ms: number): Promise<TaskOutcome> {
     await this.model.until(() => outcome(this.model.get('task', taskRef)).status !== 'pending', ms);
-    return outcome(this.model.get('task', taskRef));
+    const o = outcome(this.model.get('task', taskRef));
+    const job = this.byRef.get(taskRef);
+    if (o.status !== 'pending' && job && !job.hidden) {
+      job.hidden = true;
+      this.model.touch('task');
+    }
+    return o;
   }
 
   /** Drops finished jobs older than the retention time and destroys their tasks. */

@@ -201,7 +201,6 @@ export async function defineSystem(env: MethodEnv, params: ReadonlyMap<string, C
     const task = await steps.ref('Async.VM.provision', [vmRef]);
     services.jobs.add({ taskRef: task, name: 'DefineSystem', owner: ctx.principal.user, vmUuid: uuid, submitted: new Date() });
     const o = await services.jobs.waitFor(task, services.jobWaitMs);
-    if (o.status !== 'pending') services.jobs.answered(task);
     if (o.status === 'success') {
       steps.commit();
       return result(VSMS_RC.Completed, out);

@@ -83,7 +83,6 @@ export async function requestStateChange(
   note.carriedBy(taskRef);
   services.jobs.add({ taskRef, name: 'RequestStateChange', owner: ctx.principal.user, vmUuid, submitted: new Date() });
   const o = await services.jobs.waitFor(taskRef, services.jobWaitMs);
-  if (o.status !== 'pending') services.jobs.answered(taskRef);
   switch (o.status) {
     case 'success': return result(RSC.Completed);
     case 'cancelled':

@@ -20,7 +20,7 @@ function services(call: () => Promise<unknown>, taskError?: string[]): ProviderS
   // Only what requestStateChange uses of each service.
   return {
     xen: { call },
-    jobs: { add: () => undefined, answered: () => undefined, waitFor: async () => ({ status: 'failure', error: taskError ?? [] }) },
+    jobs: { add: () => undefined, waitFor: async () => ({ status: 'failure', error: taskError ?? [] }) },
     jobWaitMs: 10,
   } as unknown as ProviderServices;
 }
