@@ -22,6 +22,11 @@ export interface ClassSpec<S extends object> {
   source(id: string): S | undefined;
   /** further objects the instance reads, so that a change to one of them rebuilds it */
   extraDeps?(source: S): readonly unknown[];
+  /**
+   * Instances that change with the clock, not only with the model (a running job's elapsed
+   * time): not kept for the model's generation, so `extraDeps` is asked on every read.
+   */
+  readonly volatile?: boolean;
   keys(id: string, source: S): KeyBinding[];
   /** the id the key bindings name, or undefined; `keys` maps lower-cased key names to values */
   idFromKeys(keys: ReadonlyMap<string, string>): string | undefined;
@@ -91,7 +96,7 @@ export class SpecProvider implements InstanceProvider {
     if (source === undefined) return undefined;
     const deps = e.spec.extraDeps?.(source) ?? [];
     const inst = e.memo.get(source, id, deps, () => makeInstance(e.spec.namespace, e.spec.className, e.spec.keys(id, source), e.spec.properties(id, source)));
-    now.byId.set(id, inst);
+    if (e.spec.volatile !== true) now.byId.set(id, inst);
     return inst;
   }
 

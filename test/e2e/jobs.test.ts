@@ -53,11 +53,22 @@ t.test('a start slower than --job-wait answers 4096 with a Job EPR; polling the 
   const affected = await filtered(stack.endpoint, ROOT, ALL_CLASSES, associationFilter('associated', { className: 'Xen_ConcreteJob', keys: { InstanceID: id } }, { assocClass: 'CIM_AffectedJobElement' }));
   t.same(affected.map((a) => valueOf(a, 'Name')), [uuid], 'the job leads to the VM it starts');
 
+  // CIM_Job.ElapsedTime: how long it has run so far, while it runs (an xs:duration in cim:Interval).
+  const elapsedMs = (j: XmlElement): number => {
+    const text = j.children.find((c) => c.name === 'ElapsedTime')?.children.find((c) => c.name === 'Interval')?.text.trim() ?? '';
+    const m = /^P(?:(\d+)D)?T(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?$/.exec(text);
+    return m ? ((Number(m[1] ?? 0) * 24 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 60_000 + Number(m[4] ?? 0) * 1000 : NaN;
+  };
+  t.ok(elapsedMs(first) >= 0, `a running job has an ElapsedTime (${elapsedMs(first)} ms)`);
   let job = first;
+  const running: number[] = [];
   for (let i = 0; i < 60 && prop(job, 'JobState') !== '7'; i++) {
     await sleep(100);
     job = (await getJob(id)).job!;
+    if (prop(job, 'JobState') !== '7') running.push(elapsedMs(job));
   }
+  t.ok(running.every((ms) => ms >= 0), 'every read while running has an ElapsedTime');
+  t.ok(elapsedMs(job) >= Math.max(elapsedMs(first), ...running), 'the finished job ran at least as long as it had been running');
   t.equal(prop(job, 'JobState'), '7', 'Completed');
   t.same(job.children.filter((c) => c.name === 'OperationalStatus').map((c) => c.text), ['17', '2'], 'OperationalStatus Completed, OK');
   t.equal(prop(job, 'PercentComplete'), '100');

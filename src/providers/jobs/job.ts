@@ -30,8 +30,11 @@ export function jobsProfile(registry: JobRegistry): ProfileParts {
     ids: function* () {
       for (const [uuid] of registry.entries()) yield uuid;
     },
-    // The task record is the source: it changes whenever the job does.
+    // The task record is the source: it changes whenever the job does; a running job's
+    // elapsed time also changes with the clock, so it is rebuilt at most once a second.
     source: (uuid) => registry.byUuid(uuid)?.task,
+    volatile: true,
+    extraDeps: (task) => (outcome(task).status === 'pending' ? [Math.floor(Date.now() / 1000)] : []),
     keys: (uuid) => [{ name: 'InstanceID', value: instanceId(uuid) }],
     idFromKeys: (k) => localId(k.get('instanceid')),
     properties: (uuid, task) => {
@@ -52,7 +55,9 @@ export function jobsProfile(registry: JobRegistry): ProfileParts {
         TimeSubmitted: timestamp(job.submitted.getTime() > created.getTime() ? created : job.submitted),
         StartTime: timestamp(created),
         TimeOfLastStateChange: timestamp(finished ?? created),
-        ElapsedTime: finished ? CimDateTime.interval(finished.getTime() - created.getTime()) : null,
+        // CIM_Job: how long it has run so far, or ran in all once it is done; in whole seconds,
+        // as xapi gives the task's times, so it never shrinks when the job ends.
+        ElapsedTime: CimDateTime.interval(Math.max(0, (finished?.getTime() ?? Math.floor(Date.now() / 1000) * 1000) - created.getTime())),
         DeleteOnCompletion: false,
         TimeBeforeRemoval: CimDateTime.interval(registry.retentionMs),
         ErrorCode: result.status === 'failure' ? 1 : 0,

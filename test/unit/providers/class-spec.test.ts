@@ -76,3 +76,32 @@ t.test('ids by a string property: ignoring case, in id order, as the model is no
   t.same(provider.idsWhere(undefined, 'CIM_ComputerSystem', 'ElementName', 'web'), ['u2'], 'after a rename');
   t.same(provider.idsWhere(undefined, 'CIM_ComputerSystem', 'ElementName', 'DB'), ['u3']);
 });
+
+t.test('a volatile class is asked for its extra dependencies on every read, within one generation', async (t) => {
+  const model = new XenModel();
+  let tick = 0;
+  let builds = 0;
+  const spec = classSpec<XenRecord>({
+    className: 'Xen_ConcreteJob',
+    namespace: 'root/cimv2',
+    dependsOn: ['task'],
+    volatile: true,
+    ids: () => ['t1'],
+    source: () => model.byUuid('task', 't1'),
+    extraDeps: () => [tick],
+    keys: (id) => [{ name: 'InstanceID', value: id }],
+    idFromKeys: (k) => k.get('instanceid'),
+    properties: () => {
+      builds += 1;
+      return { ElapsedTime: null, Description: `tick ${tick}` };
+    },
+  });
+  const provider = new SpecProvider('test', model, [spec]);
+  model.apply([{ cls: 'task', ref: 'OpaqueRef:t', record: { uuid: 't1' } }]);
+  const a = provider.instanceById(undefined, 'Xen_ConcreteJob', 't1');
+  t.equal(provider.instanceById(undefined, 'Xen_ConcreteJob', 't1'), a, 'the same dependencies: the same instance');
+  tick = 1;
+  const b = provider.instanceById(undefined, 'Xen_ConcreteJob', 't1');
+  t.equal(b?.get('Description'), 'tick 1', 'a changed dependency rebuilds it though the model stood still');
+  t.equal(builds, 2);
+});
