@@ -44,7 +44,7 @@ const registeredProfileSpec = classSpec<{ id: ProfileId }>({
 
 const profileEnd = (role: string) => ({ role, namespace: INTEROP, className: REGISTERED_PROFILE_CLASS });
 
-/** DSP1033: every profile listed references the autonomous System Virtualization profile's components. */
+/** DSP1033: the component profiles the autonomous System Virtualization profile (DSP1042) references. */
 const COMPONENTS: readonly ProfileId[] = ['DSP1057', 'DSP1041', 'DSP1043', 'DSP1044', 'DSP1045', 'DSP1047', 'DSP1050', 'DSP1097'];
 
 export function profileRegistration(centrals: readonly CentralInstances[]): ProfileParts {
