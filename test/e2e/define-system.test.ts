@@ -8,6 +8,7 @@ import { startStack, type Stack } from '../helpers/stack.js';
 import { allRecords, field, xenSession } from '../helpers/xenapi.js';
 import { ACTIONS, bodyOf, envelope, faultOf, find, MONITOR, NS, post, prop, ROOT, XEN_CS_URI, type Credentials, type WsmanReply } from '../helpers/wsman-client.js';
 import type { XmlElement } from '../../src/soap/xml.js';
+import { ALL_CLASSES, associationFilter, filtered, selectorOf, valueOf } from '../helpers/filters.js';
 import type { XenRecord } from '../../src/xenapi/values.js';
 
 const XEN = 'http://schemas.citrix.com/wbem/wscim/1/cim-schema/2/';
@@ -166,6 +167,56 @@ t.test('a VM from definition to destruction, every step checked against the simu
   t.notOk(ownVdis.some((r) => vdisLeft.has(r)), 'with the disks made for it');
   const gone = await post(stack.endpoint, envelope({ action: ACTIONS.get, resourceUri: XEN_CS_URI, selectors: { CreationClassName: 'Xen_ComputerSystem', Name: uuid } }), ROOT);
   t.equal(faultOf(gone)?.subcode, 'wsa:DestinationUnreachable', 'and from the gateway');
+});
+
+t.test("a pool's Default setting, taken as the gateway serves it, is the template for a new disk and a new NIC", async (t) => {
+  const nfs = await srUuid('NFS VM storage');
+  const eth1 = await netUuid('Pool-wide network associated with eth1');
+  // A DSP1043 client's way to it: the pool's allocation capabilities, their setting with ValueRole 0 (Default), then Get.
+  const template = async (pool: string, cls: string): Promise<string> => {
+    const caps = { className: 'Xen_AllocationCapabilities', keys: { InstanceID: `Xen:${pool}/Capabilities` } };
+    const links = await filtered(stack.endpoint, ROOT, ALL_CLASSES, associationFilter('association', caps, { assocClass: 'CIM_SettingsDefineCapabilities' }));
+    const byDefault = links.filter((l) => valueOf(l, 'ValueRole') === '0');
+    t.equal(byDefault.length, 1, `${pool}: one Default setting`);
+    const id = selectorOf(byDefault[0]!.children.find((c) => c.name === 'PartComponent')!, 'InstanceID') ?? '';
+    t.equal(id, `Xen:${pool}/Default`);
+    const r = await post(stack.endpoint, envelope({ action: ACTIONS.get, resourceUri: `${XEN}${cls}`, selectors: { InstanceID: id } }), ROOT);
+    t.equal(r.status, 200, r.text.slice(0, 300));
+    // The instance element as it came, declaring what it uses from the envelope (a client's copy does the same).
+    return new RegExp(`<(\\w+):${cls}\\b[\\s\\S]*</\\1:${cls}>`).exec(r.text)?.[0] ?? '';
+  };
+  const declared = (inst: string): string => inst.replace(/^<[\w:]+/, (tag) => `${tag} xmlns:xsi="${NS.XSI}" xmlns:cim="http://schemas.dmtf.org/wbem/wscim/1/common"`);
+  const disk = await template(`StoragePool/${nfs}`, 'Xen_DiskSettingData');
+  t.match(disk, /<\w+:ResourceType>31</);
+  t.match(disk, new RegExp(`<\\w+:PoolID>${nfs}<`));
+  const nic = await template(`NetworkPool/${eth1}`, 'Xen_NetworkPortSettingData');
+  t.match(nic, /<\w+:ResourceType>33</);
+  const sized = disk.replace(/(<(\w+):VirtualQuantity>)\d+(<\/\2:VirtualQuantity>)/, `$1${2 * GiB}$3`);
+  t.not(sized, disk);
+  // It cannot be changed (it is the pool's, not a VM's).
+  const put = await post(stack.endpoint, envelope({ action: 'http://schemas.xmlsoap.org/ws/2004/09/transfer/Put', resourceUri: `${XEN}Xen_DiskSettingData`, selectors: { InstanceID: `Xen:StoragePool/${nfs}/Default` }, body: declared(sized) }), ROOT);
+  t.equal(faultOf(put)?.subcode, 'wxf:InvalidRepresentation', 'a Default setting is fixed');
+  t.match(faultOf(put)?.reason ?? '', /Default setting/);
+
+  const vms = await records('VM');
+  const halted = [...vms.values()].find((v) => v['power_state'] === 'Halted' && v['is_a_template'] === false && v['is_control_domain'] === false)!;
+  const before = { vbds: (halted['VBDs'] as string[]).length, vifs: (halted['VIFs'] as string[]).length };
+  const wrap = (inst: string): string => `<p:ResourceSettings xmlns:xsi="${NS.XSI}" xmlns:cim="http://schemas.dmtf.org/wbem/wscim/1/common">${inst}</p:ResourceSettings>`;
+  const added = await invoke('AddResourceSettings',
+    `<p:AffectedConfiguration>${epr('Xen_VirtualSystemSettingData', { InstanceID: `Xen:${field(halted, 'uuid')}` })}</p:AffectedConfiguration>${wrap(sized)}${wrap(nic)}`);
+  t.equal(returnValue(added), '0', added.text.slice(0, 600));
+  const vm = await compareWithSim(t, field(halted, 'uuid'), 'devices added from the Default settings');
+  t.same([(vm['VBDs'] as string[]).length, (vm['VIFs'] as string[]).length], [before.vbds + 1, before.vifs + 1]);
+  const vbds = await records('VBD');
+  const vdis = await records('VDI');
+  const srs = await records('SR');
+  const newVdi = (vm['VBDs'] as string[]).map((r) => vdis.get(field(vbds.get(r)!, 'VDI'))).find((d) => d !== undefined && Number(d['virtual_size']) === 2 * GiB);
+  t.ok(newVdi, 'a new 2 GiB disk');
+  t.equal(newVdi && field(srs.get(field(newVdi, 'SR'))!, 'uuid'), nfs, 'in the Default setting\'s pool');
+  const vifs = await records('VIF');
+  const nets = await records('network');
+  const newVif = (vm['VIFs'] as string[]).map((r) => vifs.get(r)!).find((v) => !(halted['VIFs'] as string[]).includes(field(v, 'uuid')) && field(nets.get(field(v, 'network'))!, 'uuid') === eth1);
+  t.ok(newVif && /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(field(newVif, 'MAC')), 'a new NIC on the pool\'s network, with a MAC of its own');
 });
 
 t.test('DefineSystem from a template: 4096 and a job while VM.provision runs, then the complete VM', async (t) => {

@@ -25,6 +25,8 @@ const guestVbds = (type: string): XenRecord[] => values('VBD').filter((v) => v['
 const guestVifs = (): XenRecord[] => values('VIF').filter((v) => guestRefs().has(field(v, 'VM')));
 const internal = (n: XenRecord): boolean => (n['other_config'] as Record<string, string>)['is_host_internal_management_network'] === 'true';
 const shownVdis = (): XenRecord[] => values('VDI').filter((v) => v['is_a_snapshot'] !== true && v['type'] !== 'suspend');
+/** Pools with a Default setting: those that hold CD images or take new disks (not removable storage). */
+const storageDefaults = (): number => values('SR').filter((sr) => sr['content_type'] === 'iso' || sr['type'] === 'iso' || (sr['type'] !== 'udev' && sr['is_tools_sr'] !== true)).length;
 const names = (items: XmlElement[]): Record<string, number> => {
   const out: Record<string, number> = {};
   for (const i of items) out[i.name] = (out[i.name] ?? 0) + 1;
@@ -37,9 +39,10 @@ t.test('each class through its Xen_ ResourceURI: as many instances as XenAPI obj
     Xen_DiskImage: shownVdis().length,
     Xen_Disk: guestVbds('Disk').length,
     Xen_CDROMDrive: guestVbds('CD').length,
-    Xen_DiskSettingData: guestVbds('Disk').length + guestVbds('CD').length,
+    // and one Default setting per pool that holds CD images or takes new disks (not removable storage)
+    Xen_DiskSettingData: guestVbds('Disk').length + guestVbds('CD').length + storageDefaults(),
     Xen_NetworkPort: guestVifs().length,
-    Xen_NetworkPortSettingData: guestVifs().length,
+    Xen_NetworkPortSettingData: guestVifs().length + values('network').filter((n) => !internal(n)).length,
     Xen_NetworkPool: values('network').filter((n) => !internal(n)).length,
     Xen_VirtualSwitch: values('network').filter((n) => !internal(n)).length,
     Xen_VirtualEthernetSwitchSettingData: values('network').filter((n) => !internal(n)).length,
@@ -58,9 +61,9 @@ t.test('each class through its DMTF ResourceURI (polymorphic)', async (t) => {
     ['CIM_StorageExtent', { Xen_DiskImage: shownVdis().length, Xen_Disk: disks }],
     ['CIM_LogicalDisk', { Xen_Disk: disks }],
     ['CIM_CDROMDrive', { Xen_CDROMDrive: guestVbds('CD').length }],
-    ['CIM_StorageAllocationSettingData', { Xen_DiskSettingData: disks + guestVbds('CD').length }],
+    ['CIM_StorageAllocationSettingData', { Xen_DiskSettingData: disks + guestVbds('CD').length + storageDefaults() }],
     ['CIM_EthernetPort', { Xen_NetworkPort: guestVifs().length }],
-    ['CIM_EthernetPortAllocationSettingData', { Xen_NetworkPortSettingData: guestVifs().length }],
+    ['CIM_EthernetPortAllocationSettingData', { Xen_NetworkPortSettingData: guestVifs().length + nets }],
     ['CIM_VirtualEthernetSwitch', { Xen_VirtualSwitch: nets }],
     ['CIM_VirtualEthernetSwitchSettingData', { Xen_VirtualEthernetSwitchSettingData: nets }],
   ];

@@ -15,7 +15,7 @@ export function storagePoolId(srUuid: string): string {
   return PREFIX + srUuid;
 }
 
-function srOfPool(model: XenModel, id: string): XenRecord | undefined {
+export function srOfPool(model: XenModel, id: string): XenRecord | undefined {
   return id.startsWith(PREFIX) ? model.byUuid('SR', id.slice(PREFIX.length)) : undefined;
 }
 

@@ -26,6 +26,11 @@ export function isCdSr(sr: XenRecord): boolean {
   return str(sr, 'content_type') === 'iso' || str(sr, 'type') === 'iso';
 }
 
+/** SRs that hold disks: not ISO libraries, physical drives or the tools SR. */
+export function isDiskSr(sr: XenRecord): boolean {
+  return !isCdSr(sr) && str(sr, 'type') !== 'udev' && !bool(sr, 'is_tools_sr');
+}
+
 export function poolResourceType(sr: XenRecord): number {
   return isCdSr(sr) ? ResourceType.DVDDrive : ResourceType.LogicalDisk;
 }

@@ -4,7 +4,7 @@
 import type { XenModel } from '../../xenapi/model.js';
 import { bool, int, isNullRef, map, refs, str, type XenRecord } from '../../xenapi/values.js';
 import { shownNetworkByUuid, shownNetworks } from '../ethernet-port/networks.js';
-import { isCdSr, shownVdiByUuid } from '../storage/records.js';
+import { isCdSr, isDiskSr, shownVdiByUuid } from '../storage/records.js';
 import { invalidParameter, numberOf, textOf, textsOf, type XenSteps } from './management-methods-common.js';
 import { bootableOf, bytesOf, bytesPerUnit, type Rasd } from './management-methods-rasd.js';
 
@@ -33,11 +33,6 @@ export interface DeviceContext {
 /** Userdevice numbers XenAPI offers for disks (VM.get_allowed_VBD_devices) and for NICs. */
 const MAX_VBD = 16;
 const MAX_VIF = 7;
-
-/** SRs that hold disks: not ISO libraries, physical drives or the tools SR. */
-export function isDiskSr(sr: XenRecord): boolean {
-  return !isCdSr(sr) && str(sr, 'type') !== 'udev' && !bool(sr, 'is_tools_sr');
-}
 
 /** The VDI a disk or CD RASD names by HostExtentName (a VDI uuid) or HostResource (a Xen_DiskImage path), if any. */
 export function namedVdi(model: XenModel, rasd: Rasd): [string, XenRecord] | undefined {

@@ -5,7 +5,7 @@
 import type { XenModel } from '../../xenapi/model.js';
 import { bool, isNullRef, refs, str, type XenRecord } from '../../xenapi/values.js';
 import type { XenSteps } from './management-methods-common.js';
-import { isDiskSr } from './management-methods-devices.js';
+import { isDiskSr } from '../storage/records.js';
 
 /** Records by ref, from the model or from XenAPI. */
 export interface RecordReader {

@@ -56,7 +56,7 @@ t.test('one Xen_NetworkPort per guest VIF with its MAC, MTU and device number', 
 
 t.test('Xen_NetworkPortSettingData per guest VIF: Ethernet Connection from the network’s pool, through its switch', async (t) => {
   const rasds = byKey(m.enumerate('Xen_NetworkPortSettingData'), 'InstanceID');
-  t.equal(rasds.size, guestVifs().length);
+  t.equal([...rasds.keys()].filter((id) => !id.endsWith('/Default')).length, guestVifs().length);
   let tagged = 0;
   for (const vif of guestVifs()) {
     const r = rasds.get(`Xen:${vmUuidOf(vif)}/${str(vif, 'uuid')}`);
@@ -77,6 +77,24 @@ t.test('Xen_NetworkPortSettingData per guest VIF: Ethernet Connection from the n
     t.equal(sw.get('Name'), str(net, 'uuid'), 'HostResource names the network’s switch');
   }
   t.equal(tagged, 1, 'db-01’s second VIF is on VLAN 100');
+});
+
+t.test('each network pool has a Default setting: a new NIC on that network, through its switch, with a MAC of its own', async (t) => {
+  const rasds = byKey(m.enumerate('Xen_NetworkPortSettingData'), 'InstanceID');
+  const nets = m.all('network');
+  for (const net of nets) {
+    const d = rasds.get(`Xen:NetworkPool/${str(net, 'uuid')}/Default`);
+    if (isInternal(net)) {
+      t.equal(d, undefined, 'none for the host-internal network');
+      continue;
+    }
+    t.equal(d?.get('ResourceType'), 33);
+    t.equal(d?.get('PoolID'), str(net, 'uuid'));
+    t.equal(d?.get('Address'), null);
+    t.same(d?.get('Connection'), [str(net, 'name_label')]);
+    t.equal(d?.get('DefaultPortVID'), vlanOf(net) ?? 0);
+    t.equal(parsePath(text(d, 'HostResource') ?? '')?.className, 'Xen_VirtualSwitch');
+  }
 });
 
 t.test('one Xen_NetworkPool per network except the host-internal management network', async (t) => {

@@ -99,10 +99,36 @@ t.test('Xen_Disk per guest disk VBD and Xen_CDROMDrive per guest CD VBD; none fo
   }
 });
 
+t.test('each storage pool that takes disks or holds CD images has a Default setting, a template for a new one', async (t) => {
+  const rasds = byKey(m.enumerate('Xen_DiskSettingData'), 'InstanceID');
+  const srs = m.all('SR');
+  let disks = 0;
+  let cds = 0;
+  for (const sr of srs) {
+    const d = rasds.get(`Xen:StoragePool/${str(sr, 'uuid')}/Default`);
+    // CD images of any ISO SR (the tools, the host's DVD drive) go into CD drives; new disks only on ordinary disk SRs.
+    const cd = str(sr, 'content_type') === 'iso' || str(sr, 'type') === 'iso';
+    if (!cd && (str(sr, 'type') === 'udev' || sr['is_tools_sr'] === true)) {
+      t.equal(d, undefined, `${str(sr, 'name_label')}: none (no new disks there)`);
+      continue;
+    }
+    if (cd) cds++;
+    else disks++;
+    t.equal(d?.get('ResourceType'), cd ? 16 : 31, str(sr, 'name_label'));
+    t.equal(d?.get('PoolID'), str(sr, 'uuid'));
+    t.equal(d?.get('HostResource'), null, 'a new image, not an existing one');
+    t.equal(d?.get('VirtualQuantity'), cd ? null : 8 * 2 ** 30);
+    t.equal(d?.get('AllocationUnits'), 'byte');
+    t.equal(d?.get('Access'), cd ? 1 : 3);
+  }
+  t.ok(disks > 0 && cds > 0, 'the fixture has both kinds');
+  t.ok(srs.some((sr) => str(sr, 'type') === 'udev' && str(sr, 'content_type') === 'disk'), 'and an SR without one (removable storage)');
+});
+
 t.test('Xen_DiskSettingData per guest VBD: type, size, pool, image path, access, position', async (t) => {
   const rasds = byKey(m.enumerate('Xen_DiskSettingData'), 'InstanceID');
   const vbds = [...guestVbds('Disk'), ...guestVbds('CD')];
-  t.equal(rasds.size, vbds.length);
+  t.equal([...rasds.keys()].filter((id) => !id.endsWith('/Default')).length, vbds.length);
   for (const vbd of vbds) {
     const r = rasds.get(`Xen:${vmUuidOf(vbd)}/${str(vbd, 'uuid')}`);
     const cd = str(vbd, 'type') === 'CD';
