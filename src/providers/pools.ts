@@ -13,7 +13,10 @@
 // settings (Xen_SettingsDefineCapabilities), it adds rows whose GroupComponent end is
 // ALLOCATION_CAPABILITIES_CLASS with the id `capabilitiesIdOf(poolId)`.
 import type { XenClass } from '../xenapi/model.js';
+import type { AssociationEnd } from '../cim/provider.js';
+import type { Pair } from './association-table.js';
 import { CIMV2 } from './instances.js';
+import type { AssociationContribution } from './profile.js';
 
 export const ALLOCATION_CAPABILITIES_CLASS = 'Xen_AllocationCapabilities';
 
@@ -66,6 +69,31 @@ export function capabilitiesIdOf(poolId: string): string {
 /** The pool id a capabilities id stands for, or undefined when it is not one. */
 export function poolIdOfCapabilities(id: string): string | undefined {
   return id.endsWith(SUFFIX) && id.length > SUFFIX.length ? id.slice(0, -SUFFIX.length) : undefined;
+}
+
+/** The ends of Xen_SettingsDefineCapabilities: a pool's capabilities and a setting of `settingsClass`. */
+export function settingsDefineCapabilitiesEnds(settingsClass: string): readonly [AssociationEnd, AssociationEnd] {
+  return [
+    { role: 'GroupComponent', namespace: CIMV2, className: ALLOCATION_CAPABILITIES_CLASS },
+    { role: 'PartComponent', namespace: CIMV2, className: settingsClass },
+  ];
+}
+
+/**
+ * Xen_SettingsDefineCapabilities from each pool's capabilities to its Default setting (DSP1043:
+ * ValueRole 0 Default, ValueRange 0 Point), for pools whose only point is the Default.
+ * `defaults` lists [pool id, setting id].
+ */
+export function defaultSettingLinks(settingsClass: string, dependsOn: readonly XenClass[], defaults: () => readonly (readonly [string, string])[]): AssociationContribution {
+  return {
+    association: 'Xen_SettingsDefineCapabilities',
+    row: {
+      ends: settingsDefineCapabilitiesEnds(settingsClass),
+      dependsOn,
+      pairs: () => defaults().map(([pool, setting]): Pair => [capabilitiesIdOf(pool), setting]),
+      properties: () => ({ PropertyPolicy: 0 /* Independent */, ValueRole: 0 /* Default */, ValueRange: 0 /* Point */ }),
+    },
+  };
 }
 
 export function poolNamespace(kind: PoolKind): string {

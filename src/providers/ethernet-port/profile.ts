@@ -6,7 +6,7 @@ import { str } from '../../xenapi/values.js';
 import type { Pair } from '../association-table.js';
 import { HOST_CLASS, VM_CLASS } from '../ids.js';
 import { CIMV2 } from '../instances.js';
-import { ALLOCATION_CAPABILITIES_CLASS, capabilitiesIdOf } from '../pools.js';
+import { defaultSettingLinks } from '../pools.js';
 import type { ProfileParts } from '../profile.js';
 import { VSSD_CLASS } from '../virtual-system/settings.js';
 import { guestVifs, NETWORK_POOL_CLASS, networkHost, networkPoolId, PORT_CLASS, PORT_RASD_CLASS, shownNetworkOfVif, shownNetworks } from './networks.js';
@@ -43,16 +43,8 @@ export function ethernetPort(model: XenModel): ProfileParts {
       { association: 'Xen_ElementAllocatedFromPool', row: { ends: [end('Antecedent', NETWORK_POOL_CLASS), end('Dependent', PORT_CLASS)], dependsOn: POOL_DEPS, pairs: poolToVif } },
       { association: 'Xen_ResourceAllocationFromPool', row: { ends: [end('Antecedent', NETWORK_POOL_CLASS), end('Dependent', PORT_RASD_CLASS)], dependsOn: POOL_DEPS, pairs: poolToVif } },
       { association: 'Xen_HostedResourcePool', row: { ends: [end('GroupComponent', HOST_CLASS), end('PartComponent', NETWORK_POOL_CLASS)], dependsOn: ['network', 'PIF', 'host', 'pool'], pairs: hostToPool } },
-      // DSP1043: each pool's Default setting (ValueRole 0 Default, ValueRange 0 Point).
-      {
-        association: 'Xen_SettingsDefineCapabilities',
-        row: {
-          ends: [end('GroupComponent', ALLOCATION_CAPABILITIES_CLASS), end('PartComponent', PORT_RASD_CLASS)],
-          dependsOn: ['network'],
-          pairs: () => networkDefaults(model).map(([pool, setting]): Pair => [capabilitiesIdOf(pool), setting]),
-          properties: () => ({ PropertyPolicy: 0 /* Independent */, ValueRole: 0 /* Default */, ValueRange: 0 /* Point */ }),
-        },
-      },
+      // DSP1043: each pool's Default setting.
+      defaultSettingLinks(PORT_RASD_CLASS, ['network'], () => networkDefaults(model)),
     ],
     central: [
       { profile: 'DSP1050', end: end('ManagedElement', NETWORK_POOL_CLASS), dependsOn: ['network'], ids: () => shownNetworks(model).map(([uuid]) => networkPoolId(uuid)) },

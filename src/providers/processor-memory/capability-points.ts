@@ -5,8 +5,7 @@
 import type { CimValue } from '../../cim/types.js';
 import type { XenModel } from '../../xenapi/model.js';
 import type { AssociationContribution } from '../profile.js';
-import { ALLOCATION_CAPABILITIES_CLASS, capabilitiesIdOf } from '../pools.js';
-import { CIMV2 } from '../instances.js';
+import { capabilitiesIdOf, settingsDefineCapabilitiesEnds } from '../pools.js';
 import { hosts } from '../ids.js';
 import { hostOfPool, poolId, type MEMORY_POOL, type PROCESSOR_POOL } from './resources.js';
 
@@ -49,10 +48,7 @@ export function pointLinks(model: XenModel, kind: PoolKindName, settingsClass: s
   return {
     association: 'Xen_SettingsDefineCapabilities',
     row: {
-      ends: [
-        { role: 'GroupComponent', namespace: CIMV2, className: ALLOCATION_CAPABILITIES_CLASS },
-        { role: 'PartComponent', namespace: CIMV2, className: settingsClass },
-      ],
+      ends: settingsDefineCapabilitiesEnds(settingsClass),
       dependsOn: ['host'],
       pairs: function* () {
         for (const [uuid] of hosts(model)) {

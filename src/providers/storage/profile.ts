@@ -6,7 +6,7 @@ import { str } from '../../xenapi/values.js';
 import type { Pair } from '../association-table.js';
 import { HOST_CLASS, VM_CLASS } from '../ids.js';
 import { CIMV2 } from '../instances.js';
-import { ALLOCATION_CAPABILITIES_CLASS, capabilitiesIdOf } from '../pools.js';
+import { defaultSettingLinks } from '../pools.js';
 import type { ProviderServices } from '../services.js';
 import type { ProfileParts } from '../profile.js';
 import { VSSD_CLASS } from '../virtual-system/settings.js';
@@ -64,16 +64,8 @@ export function storage(model: XenModel, services: ProviderServices): ProfilePar
       { association: 'Xen_ResourceAllocationFromPool', row: { ends: [end('Antecedent', STORAGE_POOL_CLASS), end('Dependent', DISK_RASD_CLASS)], dependsOn: POOL_DEPS, pairs: poolToVbd(['Disk', 'CD']) } },
       { association: 'Xen_HostedResourcePool', row: { ends: [end('GroupComponent', HOST_CLASS), end('PartComponent', STORAGE_POOL_CLASS)], dependsOn: PLACEMENT_DEPS, pairs: hostToPool } },
       { association: 'Xen_ConcreteComponent', row: { ends: [end('GroupComponent', STORAGE_POOL_CLASS), end('PartComponent', DISK_IMAGE_CLASS)], dependsOn: ['VDI', 'SR'], pairs: poolToImage } },
-      // DSP1043: each pool's Default setting (ValueRole 0 Default, ValueRange 0 Point).
-      {
-        association: 'Xen_SettingsDefineCapabilities',
-        row: {
-          ends: [end('GroupComponent', ALLOCATION_CAPABILITIES_CLASS), end('PartComponent', DISK_RASD_CLASS)],
-          dependsOn: ['SR'],
-          pairs: () => storageDefaults(model).map(([pool, setting]): Pair => [capabilitiesIdOf(pool), setting]),
-          properties: () => ({ PropertyPolicy: 0 /* Independent */, ValueRole: 0 /* Default */, ValueRange: 0 /* Point */ }),
-        },
-      },
+      // DSP1043: each pool's Default setting.
+      defaultSettingLinks(DISK_RASD_CLASS, ['SR'], () => storageDefaults(model)),
     ],
     central: [{ profile: 'DSP1047', end: end('ManagedElement', STORAGE_POOL_CLASS), dependsOn: ['SR'], ids: () => srs(model).map(([uuid]) => storagePoolId(uuid)) }],
     pools: [storagePoolKind(model)],
