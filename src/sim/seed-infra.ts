@@ -2,7 +2,7 @@
 // "xs01" in a pool with an empty name, its CPUs and metrics, six SRs with their PBDs, two
 // physical NICs plus a VLAN, and the host-internal management network.
 import { NULL_REF, type StrMap } from './values.js';
-import { addObject, bytes, GiB, seedTime, type InfraRefs } from './seed-context.js';
+import { addObject, bytes, seedTime, type InfraRefs } from './seed-context.js';
 import type { Transaction } from './store.js';
 
 const CPU_FLAGS =
