@@ -142,6 +142,8 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
     const renewXenSession = async (): Promise<string | undefined> => (await logins.relogin(user, password))?.sessionRef;
     return { user: session.user, authType: 'basic', remoteAddress, xenSession: session.sessionRef, renewXenSession };
   };
+  /** The login each remembered principal stands for, to tell whether it still does. */
+  const rememberedAs = new WeakMap<Principal, { key: string; session: UserSession }>();
   const authenticator = {
     authenticate: async (user: string, password: string, remoteAddress: string): Promise<Principal | undefined> => {
       const session = await logins.login(user, password);
@@ -149,8 +151,16 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
     },
     provenBefore: (user: string, password: string): boolean => logins.provenBefore(user, password),
     remembered: (user: string, password: string, remoteAddress: string): Principal | undefined => {
-      const session = logins.remembered(user, password);
-      return session ? principalOf(session, user, password, remoteAddress) : undefined;
+      const key = logins.keyOf(user, password);
+      const session = logins.rememberedByKey(key);
+      if (!session) return undefined;
+      const principal = principalOf(session, user, password, remoteAddress);
+      rememberedAs.set(principal, { key, session });
+      return principal;
+    },
+    stillRemembered: (principal: Principal): boolean => {
+      const as = rememberedAs.get(principal);
+      return as !== undefined && logins.rememberedByKey(as.key) === as.session;
     },
   };
   const throttle = new LoginThrottle({ ...DEFAULT_THROTTLE, slowAfter: config.loginSlowAfter, lockAfter: config.loginLockAfter, lockMs: config.loginLockMs });

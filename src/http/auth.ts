@@ -9,6 +9,12 @@ export interface Authenticator {
   remembered?(user: string, password: string, remoteAddress: string): Principal | undefined;
   /** Whether the back end accepted these credentials lately (they still have to be checked). */
   provenBefore?(user: string, password: string): boolean;
+  /**
+   * Whether a principal `remembered` gave is still as good as a new look-up would make it (its
+   * login still remembered, not replaced): what lets a connection's next request with the same
+   * Authorization header skip decoding and hashing it.
+   */
+  stillRemembered?(principal: Principal): boolean;
 }
 
 export const WWW_AUTHENTICATE = 'Basic realm="WS-Management"';

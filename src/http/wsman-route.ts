@@ -34,6 +34,14 @@ export interface WsmanRouteOptions {
 
 const SOAP_TYPES = new Set(['application/soap+xml', 'text/xml']);
 const awaitingBody = new WeakSet<Socket>();
+/**
+ * The last remembered login on each connection, with the Authorization header that proved it: a
+ * client that polls over a kept-alive connection sends the same header every time, and while its
+ * login is still remembered the header is not decoded and hashed again. The header stays in
+ * memory (never logged) only as long as the connection; a different header on the same
+ * connection (a proxy's shared connection) is checked in full.
+ */
+const connectionLogins = new WeakMap<Socket, { readonly header: string; readonly principal: Principal }>();
 const timeoutHandled = new WeakSet<FastifyInstance>();
 const continueHandled = new WeakSet<FastifyInstance>();
 
@@ -151,7 +159,15 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
     // come along (right, wrong or broken): they are not read, so the request goes on without a
     // principal (no security profiles in the answer) and anything but Identify is refused.
     const anonymous = identifyUnauthenticated(req.headers['wsmanidentify']);
-    const creds = anonymous ? undefined : parseBasic(req.headers.authorization);
+    const header = req.headers.authorization;
+    if (!anonymous && header !== undefined && !opts.refuseBasic) {
+      const known = connectionLogins.get(req.raw.socket);
+      if (known !== undefined && known.header === header && opts.authenticator.stillRemembered?.(known.principal) === true) {
+        req.principal = known.principal;
+        return done();
+      }
+    }
+    const creds = anonymous ? undefined : parseBasic(header);
     if (creds === null) return void unauthorized(reply);
     if (creds === undefined) {
       const length = Number(req.headers['content-length'] ?? 0);
@@ -168,6 +184,7 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
     const remembered = opts.authenticator.remembered?.(creds.user, creds.password, req.ip);
     if (remembered) {
       req.principal = remembered;
+      if (header !== undefined) connectionLogins.set(req.raw.socket, { header, principal: remembered });
       return done();
     }
     // Locked now: refused without a wait for a turn, unless xapi accepted these credentials lately.

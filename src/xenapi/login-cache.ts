@@ -74,8 +74,18 @@ export class LoginCache {
 
   /** A login remembered and valid now, without waiting (the common case of a polling client). */
   remembered(user: string, password: string): UserSession | undefined {
+    return this.rememberedByKey(this.key(user, password));
+  }
+
+  /** As `remembered`, by the key `keyOf` gives, so that a caller that kept it need not hash again. */
+  rememberedByKey(key: string): UserSession | undefined {
     if (this.options.backend?.state === 'stale') return undefined;
-    return this.cache.get(this.key(user, password));
+    return this.cache.get(key);
+  }
+
+  /** The key credentials are remembered under (a salted hash). */
+  keyOf(user: string, password: string): string {
+    return this.key(user, password);
   }
 
   /**
