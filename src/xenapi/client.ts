@@ -87,8 +87,16 @@ export class XenApiClient {
 
   async call(method: string, params: readonly XenParam[], opts: CallOptions = {}): Promise<XenValue> {
     const timeoutMs = opts.timeoutMs ?? this.options.timeoutMs;
-    // One deadline for the whole call, a hop to the master included.
-    const signal = opts.signal ? AbortSignal.any([opts.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
+    // One deadline for the whole call, a hop to the master included. A timer of our own, not
+    // AbortSignal.any([…, AbortSignal.timeout()]): on Node 20 the timeout signal inside any() can
+    // be garbage-collected before it fires, and the call then never times out (a hung xapi
+    // would go unnoticed, the model shown live).
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException('The operation timed out.', 'TimeoutError')), timeoutMs);
+    const onCallerAbort = (): void => deadline.abort(opts.signal?.reason);
+    if (opts.signal?.aborted) onCallerAbort();
+    else opts.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    const signal = deadline.signal;
     // The xmlrpc typings take mutable arrays; our params are never mutated by it.
     const body = Buffer.from(serializeMethodCall(method, params as unknown[]), 'utf8');
     const target = this.url;
@@ -109,6 +117,9 @@ export class XenApiClient {
         this.moveTo(this.home, `the pool master ${target.host} does not answer`);
       }
       throw err;
+    } finally {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onCallerAbort);
     }
   }
 

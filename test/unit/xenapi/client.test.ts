@@ -3,6 +3,8 @@
 import t from 'tap';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { startSimulator } from '../../../src/sim/simulator.js';
 import { masterUrl, XenApiClient } from '../../../src/xenapi/client.js';
 import { XenApiError, XenTransportError } from '../../../src/xenapi/errors.js';
@@ -49,6 +51,35 @@ t.test('a slow answer fails with a timeout at the deadline; a closed port is "re
   await sim.setMode({ refuse: false, dropNext: 1 });
   const lost = await failure(cut.call('VM.start', ['OpaqueRef:x', 'OpaqueRef:y', false, false]));
   t.ok(lost instanceof XenTransportError && lost.kind === 'connection', 'a cut connection');
+});
+
+t.test('a call with a signal of its own (the event feed\'s) still times out after garbage collections', async (t) => {
+  // A hung xapi: it takes the connection and never answers.
+  const hung = createServer(() => undefined);
+  await new Promise<void>((r) => hung.listen(0, '127.0.0.1', r));
+  t.teardown(() => {
+    hung.closeAllConnections();
+    hung.close();
+  });
+  const client = new XenApiClient(`http://127.0.0.1:${(hung.address() as AddressInfo).port}`, { timeoutMs: 300 });
+  t.teardown(() => client.close());
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const caller = new AbortController();
+  const start = Date.now();
+  const call = failure(client.call('event.from', [['VM'], '', 30], { signal: caller.signal }));
+  // Collections while the call waits (Node 20 could collect the timeout signal inside AbortSignal.any()).
+  const collecting = setInterval(gc, 50);
+  const answer = await Promise.race([call, new Promise((r) => setTimeout(() => r('still waiting'), 3000))]);
+  clearInterval(collecting);
+  t.ok(answer instanceof XenTransportError && answer.kind === 'timeout', `timed out (${String(answer)})`);
+  t.ok(Date.now() - start < 1500, 'at its deadline');
+  // The caller's own abort still ends a call at once.
+  const aborted = new AbortController();
+  const early = failure(client.call('event.from', [['VM'], '', 30], { signal: aborted.signal, timeoutMs: 10_000 }));
+  aborted.abort();
+  const stopped = await early;
+  t.ok(stopped instanceof XenTransportError && stopped.kind !== 'timeout', 'aborted by its caller, not timed out');
 });
 
 t.test('answers that are not XenAPI are "protocol" failures', async (t) => {
