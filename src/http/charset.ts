@@ -11,7 +11,18 @@ export interface MediaType {
   readonly charset: string | undefined;
 }
 
+// Clients send the same Content-Type with every request: the last one is kept parsed.
+let lastHeader: string | undefined;
+let lastType: MediaType = { type: '', charset: undefined };
+
 export function parseContentType(header: string | undefined): MediaType {
+  if (header === lastHeader) return lastType;
+  lastType = parseMediaType(header);
+  lastHeader = header;
+  return lastType;
+}
+
+function parseMediaType(header: string | undefined): MediaType {
   if (!header) return { type: '', charset: undefined };
   const [type = '', ...params] = header.split(';');
   let charset: string | undefined;

@@ -50,9 +50,9 @@ export function encodeEnvelope(parts: EnvelopeParts): string {
   return joinXml(encodeEnvelopeText(parts));
 }
 
-/** The envelope, in pieces when its body was given in pieces. */
-export function encodeEnvelopeText(parts: EnvelopeParts): XmlText {
-  if (parts.headers === undefined && parts.body === undefined) return writeEnvelope(parts);
+/** The envelope, in pieces when its body was given in pieces; `relatesTo` in place of the parts' own. */
+export function encodeEnvelopeText(parts: EnvelopeParts, relatesTo: string | undefined = parts.relatesTo): XmlText {
+  if (parts.headers === undefined && parts.body === undefined) return writeEnvelope(parts, relatesTo);
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
   const env = doc.ele(NS.S, 's:Envelope');
   for (const [prefix, uri] of Object.entries(PREFIX)) env.att(NS.XMLNS, `xmlns:${prefix}`, uri);
@@ -62,7 +62,7 @@ export function encodeEnvelopeText(parts: EnvelopeParts): XmlText {
     header.ele(NS.WSA, 'wsa:Action').txt(xmlSafe(parts.action));
     header.ele(NS.WSA, 'wsa:MessageID').txt(newMessageId());
     // An empty RelatesTo breaks WinRM; omit it when the request had no MessageID.
-    if (parts.relatesTo) header.ele(NS.WSA, 'wsa:RelatesTo').txt(xmlSafe(parts.relatesTo));
+    if (relatesTo) header.ele(NS.WSA, 'wsa:RelatesTo').txt(xmlSafe(relatesTo));
     parts.headers?.(header);
   }
   const body = env.ele(NS.S, 's:Body');
@@ -71,12 +71,12 @@ export function encodeEnvelopeText(parts: EnvelopeParts): XmlText {
 }
 
 /** The envelope by concatenation: the same document the xmlbuilder2 path writes. */
-function writeEnvelope(parts: EnvelopeParts): XmlText {
+function writeEnvelope(parts: EnvelopeParts, relatesTo: string | undefined): XmlText {
   let header = '';
   if (!parts.bareHeader) {
     header = `<wsa:To>${WSA_ANONYMOUS}</wsa:To>${el('wsa:Action', escapeText(parts.action))}<wsa:MessageID>${newMessageId()}</wsa:MessageID>` +
       // An empty RelatesTo breaks WinRM; omit it when the request had no MessageID.
-      (parts.relatesTo ? el('wsa:RelatesTo', escapeText(parts.relatesTo)) : '') +
+      (relatesTo ? el('wsa:RelatesTo', escapeText(relatesTo)) : '') +
       (parts.headerXml ?? '');
   }
   const body = parts.bodyXml ?? '';

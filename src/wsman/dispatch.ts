@@ -112,7 +112,7 @@ export function anonymousIdentify(deps: WsmanDeps): string {
 }
 
 function reply(res: WsmanResponse, relatesTo: string | undefined): WsmanOutcome {
-  return { kind: 'reply', status: 200, xml: encodeEnvelopeText({ ...res, relatesTo }) };
+  return { kind: 'reply', status: 200, xml: encodeEnvelopeText(res, relatesTo) };
 }
 
 export function faultOutcome(err: unknown, relatesTo: string | undefined, op: OperationKind): WsmanOutcome {

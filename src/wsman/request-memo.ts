@@ -88,8 +88,19 @@ const SAMPLE = 512;
 const MIN_HIT_RATE = 0.25;
 const STAND_ASIDE = 8192;
 
+/** A remembered text's pieces between its cuts, to recognise a repeat without building its key. */
+interface Recent {
+  readonly pieces: readonly string[];
+  readonly entry: Entry;
+}
+
+/** How many of the templates found last are tried first, by comparing pieces in place. */
+const RECENT = 4;
+
 export class RequestMemo {
   private readonly cache: TwoGenerations<Entry> | undefined;
+  /** the templates found last, newest first: a poller's repeats match one without a key or hash */
+  private recent: Recent[] = [];
   private lookups = 0;
   private hits = 0;
   /** requests left before the memo is tried again */
@@ -107,8 +118,13 @@ export class RequestMemo {
       return decode(xml, limits);
     }
     const cuts = cutsOf(xml);
-    const key = cuts === undefined ? xml : keyOf(xml, cuts);
-    const hit = this.cache.get(key);
+    let key: string | undefined;
+    let hit = cuts === undefined ? undefined : this.recent.find((r) => samePieces(r.pieces, xml, cuts))?.entry;
+    if (hit === undefined) {
+      key = cuts === undefined ? xml : keyOf(xml, cuts);
+      hit = this.cache.get(key);
+      if (hit !== undefined && cuts !== undefined) this.recent = [{ pieces: piecesOf(xml, cuts), entry: hit }, ...this.recent.slice(0, RECENT - 1)];
+    }
     this.count(hit !== undefined);
     if (hit !== undefined && hit.limits === limits) {
       if (cuts === undefined) return hit.request;
@@ -117,7 +133,7 @@ export class RequestMemo {
       if (swapped !== undefined) return swapped;
     }
     const request = decode(xml, limits);
-    if (REMEMBERED.has(request.kind) && rememberable(xml, cuts, request)) this.cache.set(key, { request, limits });
+    if (REMEMBERED.has(request.kind) && rememberable(xml, cuts, request)) this.cache.set(key ?? (cuts === undefined ? xml : keyOf(xml, cuts)), { request, limits });
     return request;
   }
 
@@ -198,6 +214,35 @@ function keyOf(xml: string, cuts: readonly Cut[]): string {
     from = c.end;
   }
   return `${lengths}\u0000${text}${xml.slice(from)}`;
+}
+
+/** The text between the cuts (before the first, between each two, after the last). */
+function piecesOf(xml: string, cuts: readonly Cut[]): string[] {
+  const pieces: string[] = [];
+  let from = 0;
+  for (const c of cuts) {
+    pieces.push(xml.slice(from, c.start));
+    from = c.end;
+  }
+  pieces.push(xml.slice(from));
+  return pieces;
+}
+
+/**
+ * Whether the text, cut at `cuts`, has exactly these pieces: what equal keys would say, by
+ * comparing in place (no key is built or hashed).
+ */
+function samePieces(pieces: readonly string[], xml: string, cuts: readonly Cut[]): boolean {
+  if (pieces.length !== cuts.length + 1) return false;
+  let from = 0;
+  for (let i = 0; i < cuts.length; i++) {
+    const piece = pieces[i]!;
+    const cut = cuts[i]!;
+    if (cut.start - from !== piece.length || !xml.startsWith(piece, from)) return false;
+    from = cut.end;
+  }
+  const last = pieces[cuts.length]!;
+  return xml.length - from === last.length && xml.startsWith(last, from);
 }
 
 function swappable(value: string): boolean {

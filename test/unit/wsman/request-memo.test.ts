@@ -275,3 +275,26 @@ t.test('a small memo keeps what is used and drops what is not, a generation at a
   memo.decode(text('B', 'uuid:3'), DEFAULT_XML_LIMITS, d.decode);
   t.equal(d.count(), 6, 'B, never used again, was dropped');
 });
+
+t.test('a repeat is recognised piece by piece: a text that differs anywhere outside its values, even at the same length, is its own template', async (t) => {
+  const memo = new RequestMemo();
+  const d = decoder();
+  // Whitespace after the root element is allowed, and lets a variant keep the length.
+  const spaced = (id: string, name: string): string => `${get(id, name)}  `;
+  memo.decode(spaced('uuid:1', 'vm-1'), DEFAULT_XML_LIMITS, d.decode);
+  memo.decode(spaced('uuid:2', 'vm-2'), DEFAULT_XML_LIMITS, d.decode);
+  t.equal(d.count(), 1, 'the second is a repeat');
+  // The same length, one place changed: before the first value, between the values, after the last.
+  const variants = [
+    spaced('uuid:3', 'vm-3').replace('http://127.0.0.1/wsman', 'http://127.0.0.2/wsman'),
+    spaced('uuid:4', 'vm-4').replace('<wsman:Selector Name="Name">', '<wsman:Selector Name="NAME">'),
+    `${spaced('uuid:5', 'vm-5').trimEnd().replace('<s:Body/>', '<s:Body />')} `,
+  ];
+  for (const [i, text] of variants.entries()) {
+    t.equal(text.length, spaced('uuid:0', 'vm-0').length, `variant ${i} has the template's length`);
+    const before = d.count();
+    const r = memo.decode(text, DEFAULT_XML_LIMITS, d.decode);
+    t.equal(d.count(), before + 1, `variant ${i} went through the reader`);
+    t.same(r, d.decode(text, DEFAULT_XML_LIMITS), `variant ${i}: what the reader makes of it`);
+  }
+});
