@@ -57,6 +57,8 @@ interface LinkPlan {
 
 export class Cimom implements ProviderLookup {
   private readonly byNamespace = new Map<string, Map<string, InstanceProvider>>();
+  private readonly keyNames = new WeakMap<ClassView, readonly string[]>();
+  private readonly providerLists = new Map<string, readonly { className: string; provider: InstanceProvider }[]>();
   private readonly linkPlans = new Map<string, readonly LinkPlan[]>();
 
   /** called after every write so that reads see it (the model catching up with XenAPI) */
@@ -145,13 +147,13 @@ export class Cimom implements ProviderLookup {
   getInstance(ctx: OperationContext, namespace: string, className: string, keys: readonly KeyBinding[]): CimInstance {
     const cls = this.resolveClass(namespace, className);
     if (keys.length === 0) throw new CimError('INVALID_PARAMETER', `No keys were given for ${cls.name}.`, { subject: 'keys', keyProblem: 'insufficient' });
-    for (const k of keys) {
-      if (!cls.keys.some((name) => name.toLowerCase() === k.name.toLowerCase())) {
-        throw new CimError('INVALID_PARAMETER', `${k.name} is not a key of ${cls.name}.`, { subject: 'keys', keyProblem: 'unexpected' });
-      }
-    }
-    const ccn = keys.find((k) => k.name.toLowerCase() === 'creationclassname');
-    const complete = cls.keys.every((name) => keys.some((k) => k.name.toLowerCase() === name.toLowerCase()));
+    const classKeys = this.lowerKeys(cls);
+    const given = keys.map((k) => k.name.toLowerCase());
+    given.forEach((name, i) => {
+      if (!classKeys.includes(name)) throw new CimError('INVALID_PARAMETER', `${keys[i]!.name} is not a key of ${cls.name}.`, { subject: 'keys', keyProblem: 'unexpected' });
+    });
+    const ccn = keys[given.indexOf('creationclassname')];
+    const complete = classKeys.every((name) => given.includes(name));
     const found: CimInstance[] = [];
     for (const { className: concrete, provider } of this.providersFor(namespace, cls.name, true)) {
       if (ccn && String(ccn.value).toLowerCase() !== concrete.toLowerCase()) continue;
@@ -282,14 +284,30 @@ export class Cimom implements ProviderLookup {
     }
   }
 
-  private *providersFor(namespace: string, className: string, deep: boolean): Generator<{ className: string; provider: InstanceProvider }> {
-    const table = this.byNamespace.get(normalizeNamespace(namespace));
-    if (!table) return;
+  /** A class's key names in lower case, once per class. */
+  private lowerKeys(cls: ClassView): readonly string[] {
+    let names = this.keyNames.get(cls);
+    if (!names) this.keyNames.set(cls, (names = cls.keys.map((k) => k.toLowerCase())));
+    return names;
+  }
+
+  /** The concrete classes (with their providers) that serve `className` in a namespace; worked out once per class. */
+  private providersFor(namespace: string, className: string, deep: boolean): readonly { className: string; provider: InstanceProvider }[] {
+    const ns = normalizeNamespace(namespace);
+    const table = this.byNamespace.get(ns);
+    if (!table) return [];
+    // Keys are namespaces and classes that exist (callers resolved them), so the table stays small.
+    const key = `${ns}|${className.toLowerCase()}|${deep}`;
+    const known = this.providerLists.get(key);
+    if (known) return known;
     const names = deep ? this.schema.subclassesOf(className, { deep: true, includeSelf: true }) : [className];
+    const list: { className: string; provider: InstanceProvider }[] = [];
     for (const name of names) {
       const provider = table.get(name.toLowerCase());
-      if (provider) yield { className: name, provider };
+      if (provider) list.push({ className: name, provider });
     }
+    this.providerLists.set(key, list);
+    return list;
   }
 
   /** Sets what runs after each write before its answer (app.ts: wait until the model has the change). */
