@@ -87,6 +87,7 @@ export const OPTIONS = {
   'max-operation-timeout': { env: 'WSMAN_MAX_OPERATION_TIMEOUT_MS', default: '3600000', help: 'longest OperationTimeout honoured, in ms (longer ones are capped)' },
   'request-memo': { env: 'WSMAN_REQUEST_MEMO', default: '256', help: 'repeated requests (Identify, Get, Enumerate) remembered decoded, by their text without the MessageID and a Get\'s selector values; 0 for none' },
   'enum-ttl': { env: 'WSMAN_ENUM_TTL_MS', default: '600000', help: 'idle lifetime of an enumeration context, in ms' },
+  'enum-max-ttl': { env: 'WSMAN_ENUM_MAX_TTL_MS', help: 'longest lifetime a client may ask for an enumeration context with wsen:Expires (Enumerate, Renew), in ms [default: 3600000, or --enum-ttl when longer]' },
   'login-cache': { env: 'WSMAN_LOGIN_CACHE_MS', default: '60000', help: 'how long a checked login is remembered, in ms' },
   'event-timeout': { env: 'XAPI_EVENT_TIMEOUT_S', default: '30', help: 'seconds one event.from call waits for changes' },
   'stale-serve': { env: 'WSMAN_STALE_SERVE_MS', default: '300000', help: 'how long reads are still answered from the last-known data after XenAPI was lost, in ms (0: refuse at once); then wsa:EndpointUnavailable' },
@@ -141,6 +142,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Gat
   if (xapiUrl !== undefined && !/^https?:\/\/[^/]+/.test(xapiUrl)) throw new ConfigError(`--xapi-url must be an http:// or https:// URL, not "${xapiUrl}"`);
   const xapiPassword = get('xapi-password');
   const enumTtl = num('enum-ttl', 1000);
+  const enumMaxTtl = get('enum-max-ttl') === undefined ? Math.max(enumTtl, 3_600_000) : num('enum-max-ttl', 1000);
+  if (enumMaxTtl < enumTtl) throw new ConfigError(`--enum-max-ttl (${enumMaxTtl}) must not be shorter than --enum-ttl (${enumTtl})`);
   const port = (name: OptionName): number | undefined => ((get(name) ?? '').toLowerCase() === 'off' ? undefined : num(name, 0, 65535));
   const host = get('host') ?? '127.0.0.1';
   const basic = (get('basic-over-http') ?? (isLoopback(host) ? 'allow' : 'refuse')).toLowerCase();
@@ -179,7 +182,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Gat
     maxOperationTimeoutMs: num('max-operation-timeout', 1000, 2_000_000_000),
     requestMemo: num('request-memo', 0, 100_000),
     enumerationTtlMs: enumTtl,
-    enumerationMaxTtlMs: Math.max(enumTtl, 3_600_000),
+    enumerationMaxTtlMs: enumMaxTtl,
     loginCacheMs: num('login-cache', 1000),
     eventTimeoutS: num('event-timeout', 1, 3600),
     metricsIntervalMs: num('metrics-interval', 0),

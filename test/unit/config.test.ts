@@ -1,0 +1,20 @@
+import t from 'tap';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+t.test('--enum-max-ttl: how long a client may keep a context with wsen:Expires', async (t) => {
+  t.equal(loadConfig([], {}).enumerationMaxTtlMs, 3_600_000, 'an hour by default');
+  t.equal(loadConfig(['--enum-ttl', '7200000'], {}).enumerationMaxTtlMs, 7_200_000, 'or --enum-ttl when that is longer');
+  t.equal(loadConfig(['--enum-ttl', '5000', '--enum-max-ttl', '5000'], {}).enumerationMaxTtlMs, 5000, 'an operator who keeps contexts short keeps them short');
+  t.equal(loadConfig(['--enum-ttl', '5000'], { WSMAN_ENUM_MAX_TTL_MS: '60000' }).enumerationMaxTtlMs, 60_000, 'from the environment');
+  const refusal = (argv: string[]): unknown => {
+    try {
+      loadConfig(argv, {});
+    } catch (err) {
+      return err;
+    }
+    return undefined;
+  };
+  const short = refusal(['--enum-ttl', '60000', '--enum-max-ttl', '5000']);
+  t.ok(short instanceof ConfigError && /--enum-max-ttl \(5000\) must not be shorter than --enum-ttl \(60000\)/.test(short.message), 'not shorter than --enum-ttl');
+  t.ok(refusal(['--enum-max-ttl', 'soon']) instanceof ConfigError, 'a number');
+});
