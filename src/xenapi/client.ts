@@ -138,8 +138,14 @@ export class XenApiClient {
       const cause = err instanceof StaleConnection ? err.original : err;
       if (cause instanceof HttpStatus) throw new XenTransportError(cause.message, method, 'protocol');
       const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-      const kind = code === 'ECONNREFUSED' ? 'refused' : code !== undefined && UNTRUSTED.has(code) ? 'untrusted' : 'connection';
-      throw new XenTransportError(cause instanceof Error ? cause.message : String(cause), method, kind);
+      const message = cause instanceof Error ? cause.message : String(cause);
+      const kind = code === 'ECONNREFUSED' ? 'refused'
+        : code !== undefined && UNTRUSTED.has(code) ? 'untrusted'
+          : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'unknown-host'
+            // An https:// URL whose server answers in plain HTTP.
+            : code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/i.test(message) ? 'not-tls'
+              : 'connection';
+      throw new XenTransportError(message, method, kind);
     }
     let decoded;
     try {

@@ -13,7 +13,7 @@ export class XenApiError extends Error {
  * connection lost or never made (reset, unreachable, DNS), an answer that is not XenAPI's
  * (HTTP status, XML-RPC fault, unparsable body), or a TLS certificate that is not trusted.
  */
-export type TransportFailure = 'timeout' | 'refused' | 'connection' | 'protocol' | 'untrusted';
+export type TransportFailure = 'timeout' | 'refused' | 'connection' | 'protocol' | 'untrusted' | 'unknown-host' | 'not-tls';
 
 /** The call did not reach xapi or got no usable answer (connection, timeout, HTTP, bad XML). */
 export class XenTransportError extends Error {

@@ -101,6 +101,8 @@ export function describeFeedFailure(err: unknown): string {
       case 'refused': return 'connection refused';
       case 'protocol': return `unusable answer to ${err.method}`;
       case 'untrusted': return 'TLS certificate not trusted (a self-signed one needs --xapi-insecure-tls)';
+      case 'unknown-host': return 'host name not found (check --xapi-url)';
+      case 'not-tls': return 'the server does not speak TLS (does --xapi-url need http:// instead of https://?)';
       default: return 'connection lost';
     }
   }

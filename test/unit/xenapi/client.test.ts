@@ -9,6 +9,7 @@ import { startSimulator } from '../../../src/sim/simulator.js';
 import { masterUrl, XenApiClient } from '../../../src/xenapi/client.js';
 import { XenApiError, XenTransportError } from '../../../src/xenapi/errors.js';
 import { login } from '../../../src/xenapi/session.js';
+import { describeFeedFailure } from '../../../src/xenapi/model-health.js';
 
 const failure = async (work: Promise<unknown>): Promise<unknown> => {
   try {
@@ -80,6 +81,22 @@ t.test('a call with a signal of its own (the event feed\'s) still times out afte
   aborted.abort();
   const stopped = await early;
   t.ok(stopped instanceof XenTransportError && stopped.kind !== 'timeout', 'aborted by its caller, not timed out');
+});
+
+t.test('a host name that does not resolve, and an https:// URL on a plain-HTTP server, are told apart from a lost connection', async (t) => {
+  const unknown = new XenApiClient('http://xs01.invalid', { timeoutMs: 5000 });
+  t.teardown(() => unknown.close());
+  const notFound = await failure(unknown.call('session.login_with_password', ['root', 'x']));
+  t.ok(notFound instanceof XenTransportError && notFound.kind === 'unknown-host', `unknown host (${String(notFound)})`);
+  t.equal(describeFeedFailure(notFound), 'host name not found (check --xapi-url)');
+  const plain = createServer((_req, res) => res.end('hello'));
+  await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
+  t.teardown(() => plain.close());
+  const tls = new XenApiClient(`https://127.0.0.1:${(plain.address() as AddressInfo).port}`, { timeoutMs: 2000 });
+  t.teardown(() => tls.close());
+  const notTls = await failure(tls.call('session.login_with_password', ['root', 'x']));
+  t.ok(notTls instanceof XenTransportError && notTls.kind === 'not-tls', `not TLS (${String(notTls)})`);
+  t.match(describeFeedFailure(notTls), /does not speak TLS/);
 });
 
 t.test('answers that are not XenAPI are "protocol" failures', async (t) => {
