@@ -15,6 +15,7 @@ export interface OperationContext {
   readonly principal: Principal;
   /** requested locale (wsman:Locale) */
   readonly locale: string | undefined;
+  /** unique within the gateway's process, for correlating what one request caused */
   readonly requestId: string;
   /** aborted when the request's OperationTimeout passes or the client goes away */
   readonly signal: AbortSignal;

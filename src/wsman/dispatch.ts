@@ -1,6 +1,5 @@
 // One request through the WS-Man layer: decode the envelope, route by operation, encode the
 // reply. Every failure leaves as a SOAP fault; nothing here knows about HTTP.
-import { randomUUID } from 'node:crypto';
 import { CimError } from '../cim/errors.js';
 import type { OperationContext, Principal } from '../cim/operation-context.js';
 import { decodeEnvelope, type Envelope } from '../soap/decode-envelope.js';
@@ -39,6 +38,8 @@ export interface DispatchInput {
 }
 
 const NEVER = new AbortController().signal;
+/** Requests dispatched so far: each one's id within this process (a random UUID per request cost more than its use). */
+let requests = 0;
 
 export async function dispatchWsman(input: DispatchInput, deps: WsmanDeps): Promise<WsmanOutcome> {
   let env: Envelope | undefined;
@@ -69,7 +70,7 @@ export async function dispatchWsman(input: DispatchInput, deps: WsmanDeps): Prom
   const ctx: OperationContext = {
     principal: input.principal,
     locale: req.headers.locale,
-    requestId: randomUUID(),
+    requestId: `r${++requests}`,
     signal: timeout !== undefined ? AbortSignal.timeout(timeout) : NEVER,
   };
   try {
