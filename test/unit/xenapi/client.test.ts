@@ -75,6 +75,17 @@ t.test('a call with a signal of its own (the event feed\'s) still times out afte
   clearInterval(collecting);
   t.ok(answer instanceof XenTransportError && answer.kind === 'timeout', `timed out (${String(answer)})`);
   t.ok(Date.now() - start < 1500, 'at its deadline');
+  // Many calls at once under one caller's signal (the event feed's full load) add no listener each to it.
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => void warnings.push(w.name);
+  process.on('warning', onWarning);
+  const shared = new AbortController();
+  const many = Array.from({ length: 30 }, () => failure(client.call('VM.get_all_records', [], { signal: shared.signal, timeoutMs: 10_000 })));
+  shared.abort();
+  await Promise.all(many);
+  await new Promise((r) => setImmediate(r));
+  process.off('warning', onWarning);
+  t.notOk(warnings.includes('MaxListenersExceededWarning'), 'no MaxListenersExceededWarning');
   // The caller's own abort still ends a call at once.
   const aborted = new AbortController();
   const early = failure(client.call('event.from', [['VM'], '', 30], { signal: aborted.signal, timeoutMs: 10_000 }));
