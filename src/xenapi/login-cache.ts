@@ -68,13 +68,13 @@ export class LoginCache {
 
   /** The user's session, or undefined when xapi rejects the credentials; throws when xapi cannot be asked. */
   async login(user: string, password: string): Promise<UserSession | undefined> {
-    const key = this.key(user, password);
+    const key = this.keyOf(user, password);
     return this.outageLogin(key) ?? this.cache.fetch(key, { context: { user, password } });
   }
 
   /** A login remembered and valid now, without waiting (the common case of a polling client). */
   remembered(user: string, password: string): UserSession | undefined {
-    return this.rememberedByKey(this.key(user, password));
+    return this.rememberedByKey(this.keyOf(user, password));
   }
 
   /** As `remembered`, by the key `keyOf` gives, so that a caller that kept it need not hash again. */
@@ -83,18 +83,13 @@ export class LoginCache {
     return this.cache.get(key);
   }
 
-  /** The key credentials are remembered under (a salted hash). */
-  keyOf(user: string, password: string): string {
-    return this.key(user, password);
-  }
-
   /**
    * Whether xapi accepted these credentials within the last day. Grants nothing by itself (they
    * are checked again); it lets a poller whose login has expired past the failed-login lock that
    * guesses from the same address set off.
    */
   provenBefore(user: string, password: string): boolean {
-    return this.proven.has(this.key(user, password));
+    return this.proven.has(this.keyOf(user, password));
   }
 
   /** During an outage: the remembered login, even past its time, if it was good when XenAPI was lost. */
@@ -107,12 +102,13 @@ export class LoginCache {
 
   /** Forgets a remembered login whose session xapi no longer knows, then logs in again. */
   async relogin(user: string, password: string): Promise<UserSession | undefined> {
-    this.cache.delete(this.key(user, password));
+    this.cache.delete(this.keyOf(user, password));
     return this.login(user, password);
   }
 
-  private key(user: string, password: string): string {
-    // One-shot hash: a polling client pays this on every request.
+  /** The key credentials are remembered under (a salted hash). */
+  keyOf(user: string, password: string): string {
+    // One-shot hash: paid once per connection of a polling client (the route keeps the login with the connection).
     return hash('sha256', `${this.salt}\0${user}\0${password}`, 'base64');
   }
 
