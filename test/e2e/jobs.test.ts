@@ -104,7 +104,8 @@ t.test('a task that fails after starting leaves a job in Exception with the XenA
     job = (await getJob(id)).job!;
   }
   t.equal(prop(job, 'JobState'), '10', 'Exception');
-  t.match(prop(job, 'ErrorDescription'), /SR_BACKEND_FAILURE_44/);
+  t.equal(prop(job, 'ErrorDescription'), 'XenAPI SR_BACKEND_FAILURE_44 [There is insufficient space]', 'xapi\'s error as the gateway words XenAPI errors, empty parameters left out');
+  t.equal(prop(job, 'JobStatus'), 'Failed: XenAPI SR_BACKEND_FAILURE_44 [There is insufficient space]');
   t.equal(prop(job, 'ErrorCode'), '1');
   t.same(job.children.filter((c) => c.name === 'OperationalStatus').map((c) => c.text), ['17', '6'], 'OperationalStatus Completed, Error');
   const vm = bodyOf(await post(stack.endpoint, envelope({ action: ACTIONS.get, resourceUri: XEN_CS_URI, selectors: { Name: uuid } }), ROOT))!;

@@ -22,6 +22,13 @@ function jobState(task: XenRecord): number {
   }
 }
 
+/** xapi's error_info as the gateway words XenAPI errors elsewhere: `XenAPI CODE [param, …]`, empty parameters left out. */
+function failureText(errorInfo: readonly string[]): string {
+  const [code = 'UNKNOWN_ERROR', ...params] = errorInfo;
+  const shown = params.filter((p) => p.trim() !== '');
+  return `XenAPI ${code}${shown.length > 0 ? ` [${shown.join(', ')}]` : ''}`;
+}
+
 export function jobsProfile(registry: JobRegistry): ProfileParts {
   const spec = classSpec<XenRecord>({
     className: JOB_CLASS,
@@ -49,7 +56,7 @@ export function jobsProfile(registry: JobRegistry): ProfileParts {
         Description: str(task, 'name_label') || null,
         Owner: job.owner,
         JobState: jobState(task),
-        JobStatus: result.status === 'failure' ? `Failed: ${result.error.join(' ')}` : result.status === 'pending' ? 'Running' : result.status === 'success' ? 'Completed' : 'Cancelled',
+        JobStatus: result.status === 'failure' ? `Failed: ${failureText(result.error)}` : result.status === 'pending' ? 'Running' : result.status === 'success' ? 'Completed' : 'Cancelled',
         PercentComplete: result.status === 'success' ? 100 : Math.max(0, Math.min(100, Math.round(progress * 100))),
         // xapi's task times have whole seconds: a job is never shown starting before it was submitted.
         TimeSubmitted: timestamp(job.submitted.getTime() > created.getTime() ? created : job.submitted),
@@ -61,7 +68,7 @@ export function jobsProfile(registry: JobRegistry): ProfileParts {
         DeleteOnCompletion: false,
         TimeBeforeRemoval: CimDateTime.interval(registry.retentionMs),
         ErrorCode: result.status === 'failure' ? 1 : 0,
-        ErrorDescription: result.status === 'failure' ? result.error.join(' ') : null,
+        ErrorDescription: result.status === 'failure' ? failureText(result.error) : null,
         // CIM: Completed (17) goes with OK or Error, so that a client can tell how; a cancelled job is Stopped (10).
         OperationalStatus: result.status === 'failure' ? [17, 6] : result.status === 'success' ? [17, 2] : result.status === 'cancelled' ? [10] : [2],
         HealthState: result.status === 'failure' ? 20 : 5,
