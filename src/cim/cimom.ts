@@ -20,6 +20,8 @@ export interface EnumerateOptions {
   readonly filter?: (inst: CimInstance) => boolean;
   /** a string property every instance the filter lets through equals (ignoring case): providers that can look it up give only those */
   readonly lookup?: { readonly property: string; readonly value: string };
+  /** key values every instance the filter lets through has (a selector filter's): a class whose instance they name gives only it */
+  readonly keys?: readonly KeyBinding[];
 }
 
 export interface AssociatorsOptions {
@@ -103,7 +105,8 @@ export class Cimom implements ProviderLookup {
     const cls = this.resolveClass(opts.namespace, opts.className);
     const segments: Segment[] = [];
     for (const { className, provider } of this.providersFor(opts.namespace, cls.name, opts.polymorphism !== 'None')) {
-      const found = opts.lookup ? provider.idsWhere?.(ctx, className, opts.lookup.property, opts.lookup.value) : undefined;
+      const found = opts.keys ? this.idsByKeys(ctx, provider, className, opts.keys)
+        : opts.lookup ? provider.idsWhere?.(ctx, className, opts.lookup.property, opts.lookup.value) : undefined;
       segments.push({ className, provider, ids: found ?? provider.instanceIds(ctx, className) });
     }
     return { namespace: opts.namespace, className: cls.name, segments, filter: opts.filter, segment: 0, position: 0 };
@@ -282,6 +285,20 @@ export class Cimom implements ProviderLookup {
       const inst = provider.instanceById(ctx, className, each);
       if (inst) yield inst;
     }
+  }
+
+  /**
+   * The ids key values leave in one class, as GetInstance finds them: the instance they name, none
+   * when they give every key and name none, or undefined (every instance is a candidate).
+   */
+  private idsByKeys(ctx: OperationContext, provider: InstanceProvider, className: string, keys: readonly KeyBinding[]): readonly string[] | undefined {
+    const given = keys.map((k) => k.name.toLowerCase());
+    const ccn = keys[given.indexOf('creationclassname')];
+    if (ccn && String(ccn.value).toLowerCase() !== className.toLowerCase()) return [];
+    const id = provider.idOf(ctx, className, keys);
+    if (id !== undefined) return provider.instanceById(ctx, className, id) ? [id] : [];
+    const cls = this.schema.getClass(className);
+    return cls && this.lowerKeys(cls).every((name) => given.includes(name)) ? [] : undefined;
   }
 
   /** A class's key names in lower case, once per class. */

@@ -10,6 +10,7 @@ import { compileQuery } from '../cim/query/compile.js';
 import { parseQuery } from '../cim/query/parser.js';
 import type { ClassView } from '../cim/schema-view.js';
 import type { CimKeyValue } from '../cim/types.js';
+import type { KeyBinding } from '../cim/object-path.js';
 import { WsmanFault } from '../soap/faults.js';
 import type { Selector } from '../soap/headers.js';
 import type { WsmanDeps } from './deps.js';
@@ -39,9 +40,10 @@ export function openSource(req: EnumerateRequest, ctx: OperationContext, deps: W
       // The namespace is part of an object's path: __cimnamespace in the filter compares with it.
       const nsSelector = filter.selectors.find((x) => x.name.toLowerCase() === NAMESPACE_SELECTOR);
       const inNamespace = nsSelector === undefined || normalizeNamespace(nsSelector.value.trim()) === normalizeNamespace(resource.namespace);
-      const byKeys = selectorMatcher(uriClass, filter.selectors.filter((x) => x !== nsSelector));
-      const match = (inst: CimInstance): boolean => inNamespace && byKeys(inst);
-      return { cursor: cimom.openEnumeration(ctx, { namespace: resource.namespace, className: uriClass.name, polymorphism: req.polymorphism, filter: match }), properties: undefined };
+      const { matches, keys } = selectorMatcher(uriClass, filter.selectors.filter((x) => x !== nsSelector));
+      const match = (inst: CimInstance): boolean => inNamespace && matches(inst);
+      // The values also find the instance they name directly, as a Get does (and the estimate counts only it).
+      return { cursor: cimom.openEnumeration(ctx, { namespace: resource.namespace, className: uriClass.name, polymorphism: req.polymorphism, filter: match, keys }), properties: undefined };
     }
     case 'query': {
       const compiled = asFilterFault(() => compileQuery(parseQuery(filter.text, filter.dialect), cimom.schema));
@@ -95,17 +97,19 @@ function cannot(reason: string): WsmanFault {
   return new WsmanFault('wsen:CannotProcessFilter', { reason });
 }
 
-/** Selector filter: every named property equals the given value (class names case-insensitively). */
-function selectorMatcher(cls: ClassView, selectors: readonly Selector[]): (inst: CimInstance) => boolean {
+/** Selector filter: every named property equals the given value (class names case-insensitively); and the values as key bindings. */
+function selectorMatcher(cls: ClassView, selectors: readonly Selector[]): { matches: (inst: CimInstance) => boolean; keys: KeyBinding[] } {
+  const keys: KeyBinding[] = [];
   const tests = selectors.map((s) => {
     const prop = cls.property(s.name);
     if (!prop) throw cannot(`${cls.name} has no property ${s.name}.`);
     if (prop.isArray || prop.type === 'reference' || prop.type === 'datetime') throw cannot(`The selector filter cannot compare ${prop.name}.`);
     const wanted = asFilterFault(() => typedKey(prop.type, s));
+    keys.push({ name: prop.name, value: wanted });
     const caseless = /creationclassname$/i.test(prop.name);
     return (inst: CimInstance): boolean => equal(inst.get(prop.name), wanted, caseless);
   });
-  return (inst) => tests.every((t) => t(inst));
+  return { matches: (inst) => tests.every((t) => t(inst)), keys };
 }
 
 function equal(actual: unknown, wanted: CimKeyValue, caseless: boolean): boolean {

@@ -3,7 +3,7 @@
 import t from 'tap';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { allRecords, field, guests, xenSession } from '../helpers/xenapi.js';
-import { enumerateAll, faultOf, find, NS, ROOT, type WsmanReply } from '../helpers/wsman-client.js';
+import { bodyOf, enumerateAll, faultOf, find, findOne, NS, ROOT, type WsmanReply } from '../helpers/wsman-client.js';
 import { ALL_CLASSES, ASSOCIATION_DIALECT, CITRIX, CQL, DMTF, enumerateWith, filtered, queryFilter, SELECTOR_DIALECT, selectorFilter, valueOf, WQL, WQL_DMTF } from '../helpers/filters.js';
 import type { XenRecord } from '../../src/xenapi/values.js';
 import type { XmlElement } from '../../src/soap/xml.js';
@@ -40,6 +40,21 @@ t.test('selector filter: equality on keys and properties', async (t) => {
   const elsewhere = await filtered(stack.endpoint, ROOT, `${DMTF}CIM_ComputerSystem`, selectorFilter({ __cimnamespace: 'root/interop', Name: vm }));
   t.equal(elsewhere.length, 0, 'another namespace matches nothing here');
   t.equal(subcode(await enumerateWith(stack.endpoint, ROOT, `${DMTF}CIM_ComputerSystem`, selectorFilter({ EnabledState: 'two' }))), 'wsen:CannotProcessFilter');
+});
+
+t.test('a selector filter that gives every key finds its instance as a Get does: the estimate counts it alone', async (t) => {
+  const vm = field(vms[0]!, 'uuid');
+  const est = '<wsman:RequestTotalItemsCountEstimate/>';
+  const estimate = async (uri: string, sels: Record<string, string>): Promise<{ estimate: string | undefined; items: number }> => {
+    const r = await enumerateWith(stack.endpoint, ROOT, uri, `<wsman:OptimizeEnumeration/><wsman:MaxElements>50</wsman:MaxElements>${selectorFilter(sels)}`, est);
+    return { estimate: findOne(r.xml, NS.WSMAN, 'TotalItemsCountEstimate')?.text, items: findOne(bodyOf(r), NS.WSMAN, 'Items')?.children.length ?? 0 };
+  };
+  t.same(await estimate(`${CITRIX}Xen_ComputerSystem`, { CreationClassName: 'Xen_ComputerSystem', Name: vm }), { estimate: '1', items: 1 }, 'both keys');
+  t.same(await estimate(`${DMTF}CIM_ComputerSystem`, { CreationClassName: 'xen_computersystem', Name: vm }), { estimate: '1', items: 1 }, 'polymorphic, the class name in another case');
+  t.same(await estimate(`${CITRIX}Xen_ComputerSystem`, { CreationClassName: 'Xen_ComputerSystem', Name: 'no-such-vm' }), { estimate: '0', items: 0 }, 'a name of nothing: nothing');
+  t.same(await estimate(`${DMTF}CIM_ComputerSystem`, { Name: vm }), { estimate: '1', items: 1 }, 'the name alone, polymorphic');
+  const halted = await estimate(`${CITRIX}Xen_ComputerSystem`, { EnabledState: '3' });
+  t.same(halted, { estimate: String(vms.length), items: uuidsWhere((v) => v['power_state'] === 'Halted').length }, 'a property that is not a key: every instance is a candidate');
 });
 
 t.test('selectors with an Enumerate (header or ResourceURI query) narrow it as a selector filter', async (t) => {
