@@ -3,6 +3,7 @@
 // wrong credentials with 401 and an empty body.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../cim/operation-context.js';
 import { WsmanFault } from '../soap/faults.js';
@@ -238,7 +239,9 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
     );
     if (outcome.kind === 'unauthenticated') return unauthorized(reply);
     if (outcome.fault?.subcode === 'wsman:InternalError') req.log.error({ err: describe(outcome.cause) }, 'internal error');
-    await endOfIoRound();
+    // Not on TLS: there the next request's bytes can reach Node's HTTP parser while it is paused
+    // for a large answer still being written (HPE_PAUSED, the connection dropped).
+    if ((req.raw.socket as TLSSocket).encrypted !== true) await endOfIoRound();
     return send(reply, outcome.status, outcome.xml, encoding, outcome.soap11 === true);
   };
 
