@@ -101,6 +101,9 @@ export type OptionName = keyof typeof OPTIONS;
 
 export class ConfigError extends Error {}
 
+/** The longest delay Node's timers hold (2^31 − 1 ms, ~24.8 days); a longer one fires after 1 ms, again and again. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 export function usage(): string {
   const lines = ['Usage: npm start -- [options]   (every option can also be set by its environment variable)', ''];
   for (const [name, spec] of Object.entries(OPTIONS) as [string, OptionSpec][]) {
@@ -141,8 +144,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Gat
   const xapiUrl = get('xapi-url');
   if (xapiUrl !== undefined && !/^https?:\/\/[^/]+/.test(xapiUrl)) throw new ConfigError(`--xapi-url must be an http:// or https:// URL, not "${xapiUrl}"`);
   const xapiPassword = get('xapi-password');
-  const enumTtl = num('enum-ttl', 1000);
-  const enumMaxTtl = get('enum-max-ttl') === undefined ? Math.max(enumTtl, 3_600_000) : num('enum-max-ttl', 1000);
+  const enumTtl = num('enum-ttl', 1000, MAX_TIMER_MS);
+  const enumMaxTtl = get('enum-max-ttl') === undefined ? Math.max(enumTtl, 3_600_000) : num('enum-max-ttl', 1000, MAX_TIMER_MS);
   if (enumMaxTtl < enumTtl) throw new ConfigError(`--enum-max-ttl (${enumMaxTtl}) must not be shorter than --enum-ttl (${enumTtl})`);
   const port = (name: OptionName): number | undefined => ((get(name) ?? '').toLowerCase() === 'off' ? undefined : num(name, 0, 65535));
   const host = get('host') ?? '127.0.0.1';
@@ -165,12 +168,12 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Gat
     refuseBasicOverHttp: basic === 'refuse',
     loginSlowAfter: num('login-slow-after', 1),
     loginLockAfter: num('login-lock-after', 1),
-    loginLockMs: num('login-lock', 1000),
+    loginLockMs: num('login-lock', 1000, MAX_TIMER_MS),
     xapiUrl,
     xapiUser: get('xapi-user') ?? 'root',
     xapiPassword: xapiPassword ?? 'xenroot',
     xapiInsecureTls: flag('xapi-insecure-tls'),
-    xapiTimeoutMs: num('xapi-timeout', 100),
+    xapiTimeoutMs: num('xapi-timeout', 100, MAX_TIMER_MS),
     simVms: num('sim-vms', 0, 1_000_000),
     simUsers: get('sim-users'),
     logLevel: get('log-level') ?? 'info',
@@ -183,12 +186,12 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Gat
     requestMemo: num('request-memo', 0, 100_000),
     enumerationTtlMs: enumTtl,
     enumerationMaxTtlMs: enumMaxTtl,
-    loginCacheMs: num('login-cache', 1000),
+    loginCacheMs: num('login-cache', 1000, MAX_TIMER_MS),
     eventTimeoutS: num('event-timeout', 1, 3600),
-    metricsIntervalMs: num('metrics-interval', 0),
-    staleServeMs: num('stale-serve', 0),
+    metricsIntervalMs: num('metrics-interval', 0, MAX_TIMER_MS),
+    staleServeMs: num('stale-serve', 0, MAX_TIMER_MS),
     jobWaitMs: num('job-wait', 0, 600_000),
-    jobRetentionMs: num('job-retention', 1000),
+    jobRetentionMs: num('job-retention', 1000, MAX_TIMER_MS),
     requestTimeoutMs: num('request-timeout', 100, 3_600_000),
   };
 }

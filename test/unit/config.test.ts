@@ -18,3 +18,16 @@ t.test('--enum-max-ttl: how long a client may keep a context with wsen:Expires',
   t.ok(short instanceof ConfigError && /--enum-max-ttl \(5000\) must not be shorter than --enum-ttl \(60000\)/.test(short.message), 'not shorter than --enum-ttl');
   t.ok(refusal(['--enum-max-ttl', 'soon']) instanceof ConfigError, 'a number');
 });
+
+t.test('durations that become timers are held to what a Node timer can wait (2^31 − 1 ms)', async (t) => {
+  for (const option of ['--enum-ttl', '--enum-max-ttl', '--login-cache', '--login-lock', '--xapi-timeout', '--metrics-interval', '--job-retention']) {
+    t.doesNotThrow(() => loadConfig([option, '2147483647', ...(option === '--enum-ttl' ? ['--enum-max-ttl', '2147483647'] : [])], {}), `${option} at the limit`);
+    let refused: unknown;
+    try {
+      loadConfig([option, '2147483648'], {});
+    } catch (err) {
+      refused = err;
+    }
+    t.ok(refused instanceof ConfigError && refused.message.includes(option), `${option} beyond it is refused`);
+  }
+});
