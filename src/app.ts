@@ -139,7 +139,7 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
   };
 
   const principalOf = (session: UserSession, user: string, password: string, remoteAddress: string): Principal => {
-    const renewXenSession = async (): Promise<string | undefined> => (await logins.relogin(user, password))?.sessionRef;
+    const renewXenSession = async (): Promise<string | undefined> => (await logins.relogin(user, password, session.sessionRef))?.sessionRef;
     return { user: session.user, authType: 'basic', remoteAddress, xenSession: session.sessionRef, renewXenSession };
   };
   /** The login each remembered principal stands for, to tell whether it still does. */

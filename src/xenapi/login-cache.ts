@@ -35,6 +35,8 @@ const PROVEN_MS = 24 * 3600_000;
 export class LoginCache {
   private readonly salt = randomBytes(16).toString('base64');
   private closing = false;
+  /** New logins in flight after a session was found gone, by key. */
+  private readonly relogins = new Map<string, Promise<UserSession | undefined>>();
   private readonly cache: LRUCache<string, UserSession, { user: string; password: string }>;
   /** Keys (salted hashes) of credentials xapi accepted within PROVEN_MS; dropped when it refuses them. */
   private readonly proven: LRUCache<string, true>;
@@ -100,10 +102,22 @@ export class LoginCache {
     return known !== undefined && known.checkedAt + this.options.ttlMs > backend.staleSince ? known : undefined;
   }
 
-  /** Forgets a remembered login whose session xapi no longer knows, then logs in again. */
-  async relogin(user: string, password: string): Promise<UserSession | undefined> {
-    this.cache.delete(this.keyOf(user, password));
-    return this.login(user, password);
+  /**
+   * Forgets a remembered login whose session xapi no longer knows (`staleRef`), then logs in
+   * again. Requests that find the same session gone at the same time share one new login, and
+   * one that comes after the session was already renewed gets the new one: deleting it would log
+   * the renewed session out, and a delete during a login in flight makes that login fail.
+   */
+  async relogin(user: string, password: string, staleRef?: string): Promise<UserSession | undefined> {
+    const key = this.keyOf(user, password);
+    const running = this.relogins.get(key);
+    if (running) return running;
+    const current = this.cache.peek(key);
+    if (current !== undefined && staleRef !== undefined && current.sessionRef !== staleRef) return current;
+    this.cache.delete(key);
+    const again = this.login(user, password).finally(() => this.relogins.delete(key));
+    this.relogins.set(key, again);
+    return again;
   }
 
   /** The key credentials are remembered under (a salted hash). */

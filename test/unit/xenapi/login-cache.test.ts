@@ -93,3 +93,26 @@ t.test('logins and users\' calls follow HOST_IS_SLAVE to the master; a session o
   t.ok(master.callCount('session.login_with_password') >= 1);
   t.ok(member.faultStats.slaveAnswers >= 1);
 });
+
+t.test('requests that find their session gone at once share one new login, and a late one gets it too', async (t) => {
+  const sim = await startSimulator({ vms: 0 });
+  t.teardown(() => sim.close());
+  const client = new XenApiClient(sim.url, { timeoutMs: 2000 });
+  t.teardown(() => client.close());
+  const logins = new LoginCache(client, { ttlMs: 60_000, max: 100, originator: 't' });
+  t.teardown(() => logins.close());
+  const first = (await logins.login('root', 'xenroot'))!;
+  const before = sim.callCount('session.login_with_password');
+  // Ten requests of the user fail on the same session at once (xapi restarted, say).
+  const renewed = await Promise.allSettled(Array.from({ length: 10 }, () => logins.relogin('root', 'xenroot', first.sessionRef)));
+  t.same(renewed.map((r) => r.status), Array(10).fill('fulfilled'), 'none of them fails');
+  const refs = new Set(renewed.map((r) => (r.status === 'fulfilled' ? r.value?.sessionRef : undefined)));
+  t.equal(refs.size, 1, 'they share one new session');
+  t.not([...refs][0], first.sessionRef);
+  t.equal(sim.callCount('session.login_with_password') - before, 1, 'one login');
+  // One more that still held the old session: it is given the renewed one, which stays logged in.
+  const late = await logins.relogin('root', 'xenroot', first.sessionRef);
+  t.equal(late?.sessionRef, [...refs][0]);
+  t.equal(sim.callCount('session.login_with_password') - before, 1, 'no further login');
+  t.equal((await logins.login('root', 'xenroot'))?.sessionRef, [...refs][0], 'and it is the remembered one');
+});
