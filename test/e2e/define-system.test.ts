@@ -196,7 +196,7 @@ t.test("a pool's Default setting, taken as the gateway serves it, is the templat
   // It cannot be changed (it is the pool's, not a VM's).
   const put = await post(stack.endpoint, envelope({ action: 'http://schemas.xmlsoap.org/ws/2004/09/transfer/Put', resourceUri: `${XEN}Xen_DiskSettingData`, selectors: { InstanceID: `Xen:StoragePool/${nfs}/Default` }, body: declared(sized) }), ROOT);
   t.equal(faultOf(put)?.subcode, 'wxf:InvalidRepresentation', 'a Default setting is fixed');
-  t.match(faultOf(put)?.reason ?? '', /Default setting/);
+  t.match(faultOf(put)?.reason ?? '', new RegExp(`Xen:StoragePool/${nfs}/Default is a storage pool's Default setting`));
 
   const vms = await records('VM');
   const halted = [...vms.values()].find((v) => v['power_state'] === 'Halted' && v['is_a_template'] === false && v['is_control_domain'] === false)!;

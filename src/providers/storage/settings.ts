@@ -73,7 +73,7 @@ export function diskSettingDataSpec(model: XenModel, services: ProviderServices)
     source: (id) => guestVbdByUuid(model, id, KINDS)?.vbd ?? srOfDefault(model, id),
     writable: DISK_WRITABLE,
     modify: (ctx, id, source, changes, kept) => {
-      if (id.endsWith(DEFAULT)) return Promise.reject(new CimError('NOT_SUPPORTED', `${DISK_RASD_CLASS} ${id} is a storage pool's Default setting, which is fixed; give the values wanted in the request that creates the disk.`, { subject: 'property', valueProblem: 'read-only' }));
+      if (id.endsWith(DEFAULT)) return Promise.reject(new CimError('NOT_SUPPORTED', `${DISK_RASD_CLASS} ${instanceId(id)} is a storage pool's Default setting, which is fixed; give the values wanted in the request that creates the disk.`, { subject: 'property', valueProblem: 'read-only' }));
       return put(ctx, id, source, changes, kept);
     },
     extraDeps: (record) => {
