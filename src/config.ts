@@ -134,10 +134,15 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Gat
     const e = spec.env ? env[spec.env] : undefined;
     return e !== undefined && e !== '' ? e : spec.default;
   };
+  /** How the operator gave an option: the flag, or the environment variable when the value came from there. */
+  const given = (name: OptionName): string => {
+    const spec: OptionSpec = OPTIONS[name];
+    return values[name] === undefined && spec.env !== undefined && env[spec.env] !== undefined && env[spec.env] !== '' ? `${spec.env} (--${name})` : `--${name}`;
+  };
   const num = (name: OptionName, min: number, max = Number.MAX_SAFE_INTEGER): number => {
     const raw = get(name) ?? '';
     const n = Number(raw);
-    if (!/^\d+$/.test(raw) || n < min || n > max) throw new ConfigError(`--${name} must be a whole number from ${min} to ${max}, not "${raw}"`);
+    if (!/^\d+$/.test(raw) || n < min || n > max) throw new ConfigError(`${given(name)} must be a whole number from ${min} to ${max}, not "${raw}"`);
     return n;
   };
   const flag = (name: OptionName): boolean => ['1', 'true', 'yes'].includes((get(name) ?? '').toLowerCase());

@@ -31,3 +31,19 @@ t.test('durations that become timers are held to what a Node timer can wait (2^3
     t.ok(refused instanceof ConfigError && refused.message.includes(option), `${option} beyond it is refused`);
   }
 });
+
+t.test('a bad value from the environment is named by its variable', async (t) => {
+  let refused: unknown;
+  try {
+    loadConfig([], { WSMAN_ENUM_MAX_TTL_MS: 'soon' });
+  } catch (err) {
+    refused = err;
+  }
+  t.ok(refused instanceof ConfigError && refused.message.startsWith('WSMAN_ENUM_MAX_TTL_MS (--enum-max-ttl) must be a whole number'), String(refused));
+  try {
+    loadConfig(['--enum-max-ttl', 'soon'], { WSMAN_ENUM_MAX_TTL_MS: '5000' });
+  } catch (err) {
+    refused = err;
+  }
+  t.ok(refused instanceof ConfigError && refused.message.startsWith('--enum-max-ttl must be'), 'the flag, when the flag gave it');
+});
