@@ -1,12 +1,11 @@
 // Large answers on kept-alive HTTPS connections, as Python's http.client (pywinrm's transport)
 // sends requests: every request gets its answer, also when its headers and body arrive while
 // the last large answer on the connection is still being written.
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { ROOT } from '../helpers/wsman-client.js';
-import { DEBIAN_PYTHON, havePywinrm, missingClient } from '../helpers/real-clients.js';
+import { havePywinrm, missingClient, runPythonJson } from '../helpers/real-clients.js';
 
 const SCRIPT = fileURLToPath(new URL('../clients/https_keepalive.py', import.meta.url));
 // The same Debian python that runs pywinrm (http.client and ssl are in its standard library).
@@ -20,20 +19,6 @@ t.teardown(() => (skip ? undefined : stack.close()));
 
 t.test('three Python clients, each 20 optimized enumerations of 300 VMs (~400 KB answers) over one kept-alive HTTPS connection', { skip }, async (t) => {
   const port = new URL(stack.httpsEndpoint!).port;
-  const counts = await new Promise<Record<string, number>>((resolve, reject) => {
-    const p = spawn(DEBIAN_PYTHON, [SCRIPT, '127.0.0.1', port, ROOT.user, ROOT.password, '3', '20', '500']);
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    p.on('error', reject);
-    p.on('close', (code) => {
-      try {
-        resolve(JSON.parse(out.trim()) as Record<string, number>);
-      } catch {
-        reject(new Error(`the script exited ${code}: ${out}\n${err}`));
-      }
-    });
-  });
+  const counts = await runPythonJson<Record<string, number>>(SCRIPT, ['127.0.0.1', port, ROOT.user, ROOT.password, '3', '20', '500']);
   t.same(counts, { '200 True': 60 }, 'every request answered in full, none dropped');
 });

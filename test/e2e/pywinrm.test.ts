@@ -1,35 +1,16 @@
 // pywinrm (Debian's python3-winrm) drives Enumerate and Pull through its own Basic-auth transport.
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { startStack, type Stack } from '../helpers/stack.js';
 import { computerSystemNames, xenSession } from '../helpers/xenapi.js';
 import { CS_URI } from '../helpers/wsman-client.js';
-import { DEBIAN_PYTHON, havePywinrm, missingClient } from '../helpers/real-clients.js';
+import { havePywinrm, missingClient, runPythonJson } from '../helpers/real-clients.js';
 
 const SCRIPT = fileURLToPath(new URL('../clients/pywinrm_enumerate.py', import.meta.url));
 const skip = havePywinrm() ? false : missingClient('pywinrm', 'python3-winrm');
 
 function run(args: string[]): Promise<{ names?: string[]; requests?: number; error?: string; kind?: string }> {
-  return new Promise((resolve, reject) => {
-    // pywinrm 0.3.0 takes TLS verification from these variables; keep them out of its way.
-    const env = { ...process.env };
-    delete env['REQUESTS_CA_BUNDLE'];
-    delete env['CURL_CA_BUNDLE'];
-    const p = spawn(DEBIAN_PYTHON, [SCRIPT, ...args], { env });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    p.on('error', reject);
-    p.on('close', (code) => {
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as { names?: string[] });
-      } catch {
-        reject(new Error(`pywinrm script exited ${code}: ${out}\n${err}`));
-      }
-    });
-  });
+  return runPythonJson(SCRIPT, args);
 }
 
 t.test('pywinrm enumerates every computer system, pulling until the end', { skip }, async (t) => {
