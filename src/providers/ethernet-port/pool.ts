@@ -10,7 +10,8 @@ import { ETHERNET_CONNECTION, guestVifsOn, isAttached, NETWORK_POOL_CLASS, netwo
 
 const PREFIX = 'NetworkPool/';
 
-function networkOfPool(model: XenModel, id: string): XenRecord | undefined {
+/** The network a pool id (`NetworkPool/<network uuid>`) stands for, if it is shown. */
+export function networkOfPool(model: XenModel, id: string): XenRecord | undefined {
   return id.startsWith(PREFIX) ? shownNetworkByUuid(model, id.slice(PREFIX.length)) : undefined;
 }
 

@@ -10,8 +10,9 @@ import { instanceId, localId } from '../ids.js';
 import type { CimValue } from '../../cim/types.js';
 import { CIMV2 } from '../instances.js';
 import {
-  cimMac, ETHERNET_CONNECTION, guestVifByUuid, guestVifs, networkDeps, networkPoolId, networkVlan, PORT_RASD_CLASS, shownNetworkByUuid, shownNetworkOfVif, shownNetworks, switchPath,
+  cimMac, ETHERNET_CONNECTION, guestVifByUuid, guestVifs, networkDeps, networkPoolId, networkVlan, PORT_RASD_CLASS, shownNetworkOfVif, shownNetworks, switchPath,
 } from './networks.js';
+import { networkOfPool } from './pool.js';
 
 const DEFAULT = '/Default';
 
@@ -22,8 +23,7 @@ export function networkDefaults(model: XenModel): [string, string][] {
 
 /** The network whose Default setting `id` is, if it is one. */
 function networkOfDefault(model: XenModel, id: string): XenRecord | undefined {
-  const pool = id.endsWith(DEFAULT) ? id.slice(0, -DEFAULT.length) : '';
-  return pool.startsWith('NetworkPool/') ? shownNetworkByUuid(model, pool.slice('NetworkPool/'.length)) : undefined;
+  return id.endsWith(DEFAULT) ? networkOfPool(model, id.slice(0, -DEFAULT.length)) : undefined;
 }
 
 function defaultProperties(model: XenModel, net: XenRecord): Record<string, CimValue> {
