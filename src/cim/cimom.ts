@@ -2,6 +2,7 @@
 // its subclasses, in the namespace asked for. Enumerations, associators and references are
 // all cursors over provider ids, so an open enumeration holds ids, never instances.
 import { CimError } from './errors.js';
+import { foldCase, sameName } from './fold-case.js';
 import type { CimInstance } from './instance.js';
 import { normalizeNamespace, ObjectPath, type KeyBinding } from './object-path.js';
 import type { OperationContext } from './operation-context.js';
@@ -151,21 +152,28 @@ export class Cimom implements ProviderLookup {
     const cls = this.resolveClass(namespace, className);
     if (keys.length === 0) throw new CimError('INVALID_PARAMETER', `No keys were given for ${cls.name}.`, { subject: 'keys', keyProblem: 'insufficient' });
     const classKeys = this.lowerKeys(cls);
-    const given = keys.map((k) => k.name.toLowerCase());
-    given.forEach((name, i) => {
-      if (!classKeys.includes(name)) throw new CimError('INVALID_PARAMETER', `${keys[i]!.name} is not a key of ${cls.name}.`, { subject: 'keys', keyProblem: 'unexpected' });
-    });
-    const ccn = keys[given.indexOf('creationclassname')];
-    const complete = classKeys.every((name) => given.includes(name));
-    const found: CimInstance[] = [];
-    for (const { className: concrete, provider } of this.providersFor(namespace, cls.name, true)) {
-      if (ccn && String(ccn.value).toLowerCase() !== concrete.toLowerCase()) continue;
-      for (const inst of this.candidates(ctx, provider, concrete, keys, complete)) {
-        if (keys.every((k) => keyMatches(inst.get(k.name), k.value, k.name))) found.push(inst);
-        if (found.length > 1) break;
-      }
+    let ccn: KeyBinding | undefined;
+    for (const k of keys) {
+      const name = foldCase(k.name);
+      if (!classKeys.includes(name)) throw new CimError('INVALID_PARAMETER', `${k.name} is not a key of ${cls.name}.`, { subject: 'keys', keyProblem: 'unexpected' });
+      if (ccn === undefined && name === 'creationclassname') ccn = k;
     }
-    const [only, second] = found;
+    const complete = classKeys.every((name) => keys.some((k) => foldCase(k.name) === name));
+    let only: CimInstance | undefined;
+    let second = false;
+    for (const { className: concrete, provider } of this.providersFor(namespace, cls.name, true)) {
+      if (ccn && !sameName(String(ccn.value), concrete)) continue;
+      // The usual case, a Get with every key: the provider's id, and that instance, without a search.
+      const id = provider.idOf(ctx, concrete, keys);
+      const candidates = id !== undefined ? [provider.instanceById(ctx, concrete, id)] : complete ? [] : this.allOf(ctx, provider, concrete);
+      for (const inst of candidates) {
+        if (inst === undefined || !keys.every((k) => keyMatches(keyValueOf(inst, k.name), k.value, k.name))) continue;
+        if (only === undefined) only = inst;
+        else second = true;
+        if (second) break;
+      }
+      if (second) break;
+    }
     if (!only) throw new CimError('NOT_FOUND', `No ${cls.name} instance has these keys.`);
     if (second) {
       // DSP0226 §7.3: keys left out that would have told the instances apart are insufficient.
@@ -269,18 +277,8 @@ export class Cimom implements ProviderLookup {
     }
   }
 
-  /**
-   * The instances keys may name in one class: the one a provider finds by id, or, when keys
-   * were left out (e.g. only CreationClassName), every instance, for the caller to match.
-   */
-  private *candidates(ctx: OperationContext, provider: InstanceProvider, className: string, keys: readonly KeyBinding[], complete: boolean): Generator<CimInstance> {
-    const id = provider.idOf(ctx, className, keys);
-    if (id !== undefined) {
-      const inst = provider.instanceById(ctx, className, id);
-      if (inst) yield inst;
-      return;
-    }
-    if (complete) return;
+  /** Every instance of one class, for keys that leave out some of its keys to be matched against. */
+  private *allOf(ctx: OperationContext, provider: InstanceProvider, className: string): Generator<CimInstance> {
     for (const each of provider.instanceIds(ctx, className)) {
       const inst = provider.instanceById(ctx, className, each);
       if (inst) yield inst;
@@ -387,14 +385,21 @@ export class Cimom implements ProviderLookup {
   }
 }
 
+/** A key's value in the instance's own path (its properties only for a key the path lacks). */
+function keyValueOf(inst: CimInstance, name: string): unknown {
+  for (const k of inst.path.keys) if (k.name === name) return k.value;
+  return inst.get(name);
+}
+
 function keyMatches(actual: unknown, wanted: CimKeyValue, name: string): boolean {
   if (actual === undefined || actual === null) return false;
   if (typeof wanted === 'object') {
     return typeof actual === 'object' && 'keys' in (actual as object) && samePath(actual as ObjectPathLike, wanted);
   }
+  if (typeof actual === 'string' && typeof wanted === 'string' && actual === wanted) return true;
   // Class names are case-insensitive in CIM; other key strings compare exactly.
-  const lower = name.toLowerCase();
-  if (lower === 'creationclassname' || lower === 'systemcreationclassname') return String(actual).toLowerCase() === String(wanted).toLowerCase();
+  const lower = foldCase(name);
+  if (lower === 'creationclassname' || lower === 'systemcreationclassname') return sameName(String(actual), String(wanted));
   return String(actual) === String(wanted);
 }
 

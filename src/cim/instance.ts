@@ -1,5 +1,6 @@
 // Immutable CIM instances. Providers build them once per model generation and share them
 // between requests and enumeration contexts, so nothing may mutate one after creation.
+import { foldCase } from './fold-case.js';
 import type { ObjectPath } from './object-path.js';
 import type { CimValue, InstanceLike } from './types.js';
 
@@ -31,18 +32,6 @@ function sameNames(names: readonly string[], properties: ReadonlyMap<string, unk
   return true;
 }
 
-// Names asked for, folded once each (a schema declares a few hundred).
-const FOLDED_MAX = 4096;
-const folded = new Map<string, string>();
-
-function fold(name: string): string {
-  const known = folded.get(name);
-  if (known !== undefined) return known;
-  const lower = name.toLowerCase();
-  if (folded.size < FOLDED_MAX) folded.set(name, lower);
-  return lower;
-}
-
 export class CimInstance implements InstanceLike {
   readonly properties: ReadonlyMap<string, CimValue>;
   private readonly names: FoldedNames;
@@ -58,7 +47,7 @@ export class CimInstance implements InstanceLike {
     // Names usually arrive spelled as declared: try that before folding case.
     const exact = this.properties.get(name);
     if (exact !== undefined || this.properties.has(name)) return exact;
-    const k = this.names.byLower.get(fold(name));
+    const k = this.names.byLower.get(foldCase(name));
     return k === undefined ? undefined : this.properties.get(k);
   }
 }

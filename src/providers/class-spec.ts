@@ -4,6 +4,7 @@
 import type { CimInstance } from '../cim/instance.js';
 import type { KeyBinding } from '../cim/object-path.js';
 import { CimError } from '../cim/errors.js';
+import { foldCase } from '../cim/fold-case.js';
 import type { OperationContext } from '../cim/operation-context.js';
 import type { ClassRegistration, InstanceProvider, MethodResult } from '../cim/provider.js';
 import type { CimValue } from '../cim/types.js';
@@ -130,7 +131,7 @@ export class SpecProvider implements InstanceProvider {
     const e = this.entry(className);
     if (!e) return undefined;
     const map = new Map<string, string>();
-    for (const k of keys) if (typeof k.value !== 'object') map.set(k.name.toLowerCase(), String(k.value));
+    for (const k of keys) if (typeof k.value !== 'object') map.set(foldCase(k.name), String(k.value));
     return e.spec.idFromKeys(map);
   }
 
@@ -163,6 +164,6 @@ export class SpecProvider implements InstanceProvider {
   }
 
   private entry(className: string): Entry | undefined {
-    return this.entries.get(className.toLowerCase());
+    return this.entries.get(foldCase(className));
   }
 }

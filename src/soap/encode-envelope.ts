@@ -42,8 +42,27 @@ export const XML_DECLARATION = {
   'utf-16': '\ufeff<?xml version="1.0" encoding="UTF-16"?>',
 } as const;
 
+// A reply's MessageID need only be unique (WS-Addressing), not unpredictable: a random UUID
+// drawn once per process, its last 48 bits counting the replies, instead of one draw per reply.
+const MESSAGE_ID_BASE = `uuid:${randomUUID().slice(0, 24)}`;
+let messageIds = Math.floor(Math.random() * 2 ** 47);
+
 export function newMessageId(): string {
-  return `uuid:${randomUUID()}`;
+  messageIds = (messageIds + 1) % 2 ** 48;
+  return `${MESSAGE_ID_BASE}${messageIds.toString(16).padStart(12, '0')}`;
+}
+
+// The addressing headers up to the MessageID, by action: the same few actions answer every request.
+const ACTION_HEADERS_MAX = 64;
+const actionHeaders = new Map<string, string>();
+
+function addressingUpToMessageId(action: string): string {
+  let known = actionHeaders.get(action);
+  if (known === undefined) {
+    known = `<wsa:To>${WSA_ANONYMOUS}</wsa:To>${el('wsa:Action', escapeText(action))}<wsa:MessageID>`;
+    if (actionHeaders.size < ACTION_HEADERS_MAX && action.length <= 512) actionHeaders.set(action, known);
+  }
+  return known;
 }
 
 export function encodeEnvelope(parts: EnvelopeParts): string {
@@ -74,12 +93,15 @@ export function encodeEnvelopeText(parts: EnvelopeParts, relatesTo: string | und
 function writeEnvelope(parts: EnvelopeParts, relatesTo: string | undefined): XmlText {
   let header = '';
   if (!parts.bareHeader) {
-    header = `<wsa:To>${WSA_ANONYMOUS}</wsa:To>${el('wsa:Action', escapeText(parts.action))}<wsa:MessageID>${newMessageId()}</wsa:MessageID>` +
+    header = `${addressingUpToMessageId(parts.action)}${newMessageId()}</wsa:MessageID>` +
       // An empty RelatesTo breaks WinRM; omit it when the request had no MessageID.
       (relatesTo ? el('wsa:RelatesTo', escapeText(relatesTo)) : '') +
       (parts.headerXml ?? '');
   }
   const body = parts.bodyXml ?? '';
-  if (typeof body === 'string') return `${ENVELOPE_OPEN}${el('s:Header', header)}${el('s:Body', body)}</s:Envelope>`;
+  if (body === '') return `${ENVELOPE_OPEN}${el('s:Header', header)}<s:Body/></s:Envelope>`;
+  // In pieces even around one string: the reply's bytes are then written from each piece (a
+  // cached instance's text as it is) instead of from a joined copy measured and copied again.
+  if (typeof body === 'string') return [`${ENVELOPE_OPEN}${el('s:Header', header)}<s:Body>`, body, '</s:Body></s:Envelope>'];
   return [`${ENVELOPE_OPEN}${el('s:Header', header)}<s:Body>`, ...body, '</s:Body></s:Envelope>'];
 }

@@ -91,6 +91,8 @@ const STAND_ASIDE = 8192;
 /** A remembered text's pieces between its cuts, to recognise a repeat without building its key. */
 interface Recent {
   readonly pieces: readonly string[];
+  /** what each value between two pieces is */
+  readonly kinds: readonly Cut['kind'][];
   readonly entry: Entry;
 }
 
@@ -117,24 +119,40 @@ export class RequestMemo {
       this.aside--;
       return decode(xml, limits);
     }
-    const cuts = cutsOf(xml);
-    let key: string | undefined;
-    let hit = cuts === undefined ? undefined : this.recent.find((r) => samePieces(r.pieces, xml, cuts))?.entry;
-    if (hit === undefined) {
-      key = cuts === undefined ? xml : keyOf(xml, cuts);
-      hit = this.cache.get(key);
-      if (hit !== undefined && cuts !== undefined) this.recent = [{ pieces: piecesOf(xml, cuts), entry: hit }, ...this.recent.slice(0, RECENT - 1)];
+    const repeat = this.fromRecent(xml, limits);
+    if (repeat !== undefined) {
+      this.count(true);
+      return repeat;
     }
+    const cuts = cutsOf(xml);
+    const key = cuts === undefined ? xml : keyOf(xml, cuts);
+    const hit = this.cache.get(key);
+    if (hit !== undefined && cuts !== undefined) this.recent = [{ pieces: piecesOf(xml, cuts), kinds: cuts.map((c) => c.kind), entry: hit }, ...this.recent.slice(0, RECENT - 1)];
     this.count(hit !== undefined);
     if (hit !== undefined && hit.limits === limits) {
       if (cuts === undefined) return hit.request;
       const values = cuts.map((c) => xml.slice(c.start, c.end));
-      const swapped = values.every(swappable) ? withValues(hit.request, cuts, values) : undefined;
+      const swapped = values.every(swappable) ? withValues(hit.request, cuts.map((c) => c.kind), values) : undefined;
       if (swapped !== undefined) return swapped;
     }
     const request = decode(xml, limits);
-    if (REMEMBERED.has(request.kind) && rememberable(xml, cuts, request)) this.cache.set(key ?? (cuts === undefined ? xml : keyOf(xml, cuts)), { request, limits });
+    if (REMEMBERED.has(request.kind) && rememberable(xml, cuts, request)) this.cache.set(key, { request, limits });
     return request;
+  }
+
+  /**
+   * The request of a text made of a recent template's pieces with plain values between them: its
+   * values are where the template's were (a value runs to the next '<'), and every XML reader
+   * reads them as they stand, so the text decodes as the template did with these values.
+   */
+  private fromRecent(xml: string, limits: XmlLimits): WsmanRequest | undefined {
+    for (const r of this.recent) {
+      const values = valuesIn(r.pieces, xml);
+      if (values === undefined) continue;
+      if (r.entry.limits !== limits || !values.every(swappable)) return undefined;
+      return withValues(r.entry.request, r.kinds, values);
+    }
+    return undefined;
   }
 
   get size(): number {
@@ -234,21 +252,26 @@ function piecesOf(xml: string, cuts: readonly Cut[]): string[] {
 }
 
 /**
- * Whether the text, cut at `cuts`, has exactly these pieces: what equal keys would say, without
- * building or hashing a key. (A slice compared with === is a block compare; startsWith at an
- * offset goes character by character, ~50 times slower on a 1 KB piece.)
+ * The values between `pieces` in the text, when it is exactly those pieces with a value (up to
+ * the next '<') between each two; undefined when it is not. (A slice compared with === is a
+ * block compare; startsWith at an offset goes character by character, ~50 times slower on a
+ * 1 KB piece.)
  */
-function samePieces(pieces: readonly string[], xml: string, cuts: readonly Cut[]): boolean {
-  if (pieces.length !== cuts.length + 1) return false;
-  let from = 0;
-  for (let i = 0; i < cuts.length; i++) {
+function valuesIn(pieces: readonly string[], xml: string): string[] | undefined {
+  const values: string[] = [];
+  const last = pieces.length - 1;
+  let at = 0;
+  for (let i = 0; i < last; i++) {
     const piece = pieces[i]!;
-    const cut = cuts[i]!;
-    if (cut.start - from !== piece.length || xml.slice(from, cut.start) !== piece) return false;
-    from = cut.end;
+    const start = at + piece.length;
+    if (xml.slice(at, start) !== piece) return undefined;
+    const end = xml.indexOf('<', start);
+    if (end < 0) return undefined;
+    values.push(xml.slice(start, end));
+    at = end;
   }
-  const last = pieces[cuts.length]!;
-  return xml.length - from === last.length && xml.slice(from) === last;
+  const tail = pieces[last]!;
+  return xml.length - at === tail.length && xml.slice(at) === tail ? values : undefined;
 }
 
 function swappable(value: string): boolean {
@@ -286,11 +309,11 @@ function occurrences(text: string, word: string): number {
  * The remembered request with this text's MessageID and selector values; undefined without a
  * MessageID (never, for a text with a remembered text's key: each was remembered with one).
  */
-function withValues(r: WsmanRequest, cuts: readonly Cut[], values: readonly string[]): WsmanRequest | undefined {
+function withValues(r: WsmanRequest, kinds: readonly Cut['kind'][], values: readonly string[]): WsmanRequest | undefined {
   let messageId: string | undefined;
   const selectorValues: string[] = [];
-  cuts.forEach((c, i) => {
-    if (c.kind === 'messageId') messageId = values[i];
+  kinds.forEach((kind, i) => {
+    if (kind === 'messageId') messageId = values[i];
     else selectorValues.push(values[i]!);
   });
   if (messageId === undefined) return undefined;
