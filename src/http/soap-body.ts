@@ -13,7 +13,12 @@ export interface SoapBodyOptions {
 
 export function registerSoapBody(app: FastifyInstance, opts: SoapBodyOptions): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: opts.bodyLimit }, (_req, body, done) => done(null, body));
+  const asBuffer = { parseAs: 'buffer', bodyLimit: opts.bodyLimit } as const;
+  // The SOAP types by name as well: Fastify remembers the parser found for each Content-Type
+  // header it has seen, but not the catch-all's, which it would look for by parsing the header
+  // anew on every request.
+  app.addContentTypeParser(['application/soap+xml', 'text/xml'], asBuffer, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('*', asBuffer, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (!req.principal && req.headers.authorization === undefined) {
