@@ -21,14 +21,15 @@ export interface ScaleRow {
 
 /** The issue's targets, checked against the figures of this run. */
 export function targets(r: Omit<Report, 'targets'>): { name: string; met: boolean; value: string }[] {
-  const ratio = (prefix: string): number => r.operations.find((o) => o.name.startsWith(prefix))?.ratio ?? NaN;
   const at = r.scale.find((s) => s.vms === 10_000);
-  const out = [
-    { name: 'Identify ≥ 0.8× the baseline', met: ratio('Identify') >= 0.8, value: `${ratio('Identify').toFixed(2)}×` },
-    { name: 'Get of one instance ≥ 0.6× the baseline', met: ratio('Get') >= 0.6, value: `${ratio('Get').toFixed(2)}×` },
-    { name: 'open enumeration context < 4 KB', met: r.contextBytes < 4096, value: `${r.contextBytes.toFixed(0)} B` },
-    { name: 'no XenAPI calls caused by reads', met: r.readCalls === 0, value: String(r.readCalls) },
-  ];
+  const out: { name: string; met: boolean; value: string }[] = [];
+  // An operation left out (--only) is not judged, rather than reported as missing its target.
+  for (const [prefix, name, least] of [['Identify', 'Identify ≥ 0.8× the baseline', 0.8], ['Get', 'Get of one instance ≥ 0.6× the baseline', 0.6]] as const) {
+    const op = r.operations.find((o) => o.name.startsWith(prefix));
+    if (op) out.push({ name, met: op.ratio >= least, value: `${op.ratio.toFixed(2)}×` });
+  }
+  out.push({ name: 'open enumeration context < 4 KB', met: r.contextBytes < 4096, value: `${r.contextBytes.toFixed(0)} B` });
+  out.push({ name: 'no XenAPI calls caused by reads', met: r.readCalls === 0, value: String(r.readCalls) });
   if (at) {
     out.push({ name: 'full optimized enumeration of 10,000 VMs < 1 s', met: at.enumerationMs < 1000, value: `${at.enumerationMs.toFixed(0)} ms` });
     out.push({ name: 'start-up to ready with 10,000 VMs < 5 s', met: at.startupMs < 5000, value: `${(at.startupMs / 1000).toFixed(2)} s` });
