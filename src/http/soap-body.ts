@@ -6,9 +6,12 @@ import { encodeFault } from '../soap/encode-fault.js';
 import { WsmanFault } from '../soap/faults.js';
 import { WWW_AUTHENTICATE } from './auth.js';
 import { encodeReply } from './charset.js';
+import { lingerUntilBodyEnds, type LingerLimits } from './lingering-close.js';
 
 export interface SoapBodyOptions {
   readonly bodyLimit: number;
+  /** after an answer given before the body was read, how much more of it is read (and dropped) before the connection closes */
+  readonly linger?: LingerLimits;
 }
 
 export function registerSoapBody(app: FastifyInstance, opts: SoapBodyOptions): void {
@@ -21,6 +24,8 @@ export function registerSoapBody(app: FastifyInstance, opts: SoapBodyOptions): v
   app.addContentTypeParser('*', asBuffer, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
+    // Fastify closes the connection after this answer; the client may still be sending.
+    lingerUntilBodyEnds(req.raw, opts.linger);
     if (!req.principal && req.headers.authorization === undefined) {
       return reply.code(401).header('WWW-Authenticate', WWW_AUTHENTICATE).send();
     }
