@@ -208,7 +208,7 @@ export class Cimom implements ProviderLookup {
     const id = sourceProvider?.idOf(ctx, inst.className, inst.path.keys);
     const groups = new Map<string, { className: string; provider: InstanceProvider; ids: string[]; seen: Set<string> }>();
     const add = (namespace: string, className: string, provider: InstanceProvider, itemId: string): void => {
-      const key = `${normalizeNamespace(namespace)}:${className.toLowerCase()}`;
+      const key = `${normalizeNamespace(namespace)}:${foldCase(className)}`;
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { className, provider, ids: [], seen: new Set() }));
       if (!g.seen.has(itemId)) {

@@ -7,6 +7,7 @@ import type { OperationContext } from '../cim/operation-context.js';
 import type { AssociationEnd, AssociationLink, AssociationProvider, ClassRegistration, ProviderLookup } from '../cim/provider.js';
 import type { CimValue, ObjectPathLike } from '../cim/types.js';
 import type { XenClass, XenModel } from '../xenapi/model.js';
+import { foldCase } from '../cim/fold-case.js';
 import { makeInstance } from './instances.js';
 import { perGeneration } from './memo.js';
 
@@ -44,7 +45,7 @@ export class AssociationTableProvider implements AssociationProvider {
   readonly registrations: readonly ClassRegistration[];
   private readonly specs = new Map<string, { spec: AssociationSpec; index: (() => RowIndex)[]; ids: () => readonly string[] }>();
   private lookup: ProviderLookup | undefined;
-  private readonly sides = new Map<string, readonly { r: number; side: 0 | 1; other: AssociationEnd }[]>();
+  private readonly sides = new Map<string, { readonly from: AssociationEnd; readonly sides: readonly { r: number; side: 0 | 1; other: AssociationEnd }[] }[]>();
 
   constructor(readonly name: string, model: XenModel, specs: readonly AssociationSpec[]) {
     for (const spec of specs) {
@@ -95,14 +96,14 @@ export class AssociationTableProvider implements AssociationProvider {
   }
 
   follow(_ctx: OperationContext, className: string, from: AssociationEnd, id: string): readonly AssociationLink[] {
-    const entry = this.specs.get(className.toLowerCase());
+    const entry = this.specs.get(foldCase(className));
     if (!entry) return [];
     const out: AssociationLink[] = [];
     for (const { r, side, other } of this.sidesOf(className, entry.spec, from)) {
       const ix = entry.index[r]!();
       const others = (side === 0 ? ix.fromA : ix.fromB).get(id);
       if (others === undefined) continue;
-      for (const o of others) out.push({ associationId: side === 0 ? [r, id, o].join(SEP) : [r, o, id].join(SEP), other, otherId: o });
+      for (const o of others) out.push({ associationId: side === 0 ? `${r}${SEP}${id}${SEP}${o}` : `${r}${SEP}${o}${SEP}${id}`, other, otherId: o });
     }
     return out;
   }
@@ -112,16 +113,20 @@ export class AssociationTableProvider implements AssociationProvider {
    * the schema and the providers (roles, classes, namespaces), so there are few distinct ones.
    */
   private sidesOf(className: string, spec: AssociationSpec, from: AssociationEnd): readonly { r: number; side: 0 | 1; other: AssociationEnd }[] {
-    const key = `${className}\0${from.role}\0${from.className}\0${from.namespace}`;
-    const known = this.sides.get(key);
-    if (known !== undefined) return known;
+    // Per association class, the ends seen so far, compared name by name: the same few strings
+    // come back on every call, where a joined key would be a new string to hash each time.
+    let seen = this.sides.get(className);
+    if (seen === undefined) this.sides.set(className, (seen = []));
+    const known = seen.find((k) => k.from.role === from.role && k.from.className === from.className && k.from.namespace === from.namespace);
+    if (known !== undefined) return known.sides;
     const sides: { r: number; side: 0 | 1; other: AssociationEnd }[] = [];
     for (const [r, row] of spec.rows.entries()) {
       for (const side of [0, 1] as const) {
         if (sameEnd(row.ends[side], from)) sides.push({ r, side, other: row.ends[side === 0 ? 1 : 0] });
       }
     }
-    this.sides.set(key, sides);
+    // Ends are few (schema and providers); a caller spelling them in ever new ways is not kept.
+    if (seen.length < 64) seen.push({ from: { role: from.role, className: from.className, namespace: from.namespace }, sides });
     return sides;
   }
 

@@ -2,6 +2,7 @@
 // the prefixes every response envelope declares (wsa, wsman, xsi, cim) and declare their
 // own class namespace, so each instance's text can be cached and reused as it is.
 import { CimDateTime, type CimScalar, type CimValue, type ObjectPathLike } from '../cim/types.js';
+import { foldCase } from '../cim/fold-case.js';
 import type { CimInstance } from '../cim/instance.js';
 import type { ClassView } from '../cim/schema-view.js';
 import type { PropertyDecl } from '../cim/class.js';
@@ -24,10 +25,10 @@ export function encodeInstance(inst: CimInstance, cls: ClassView, asClass?: Clas
   }
   const view = asClass ?? cls;
   const name = view.name;
-  const wanted = only ? new Set(only.map((p) => p.toLowerCase())) : undefined;
+  const wanted = only ? new Set(only.map(foldCase)) : undefined;
   let out = `<p:${name} xmlns:p="${escapeAttr(resourceUriOf(name))}">`;
   for (const prop of view.properties) {
-    if (!wanted || wanted.has(prop.name.toLowerCase())) out += encodeProperty(prop, inst.get(prop.name) ?? null);
+    if (!wanted || wanted.has(foldCase(prop.name))) out += encodeProperty(prop, inst.get(prop.name) ?? null);
   }
   out += `</p:${name}>`;
   if (plain) cache.set(inst, out);

@@ -35,6 +35,17 @@ const HEX = /0[xX][0-9a-fA-F]+/y;
 const REAL = /(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+/y;
 const DECIMAL = /[0-9]+/y;
 
+/** /\s/ by character code: ASCII answered at once, the rest by the expression. */
+function isSpace(code: number, text: string, at: number): boolean {
+  if (code < 0x80) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  return /\s/.test(text.charAt(at));
+}
+
+/** IDENT_PART by character code (every code unit from U+0080 up is one). */
+function isIdentPart(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) || code === 0x5f || code >= 0x80;
+}
+
 /** How a token is named in "found …" messages. */
 export function describeToken(t: Token): string {
   switch (t.kind) {
@@ -58,7 +69,7 @@ export class Lexer {
 
   next(): Token {
     const text = this.text;
-    while (this.i < text.length && /\s/.test(text.charAt(this.i))) this.i++;
+    while (this.i < text.length && isSpace(text.charCodeAt(this.i), text, this.i)) this.i++;
     const start = this.i;
     if (start >= text.length) return { kind: 'eof', text: '', value: '', pos: start };
     const c = text.charAt(start);
@@ -69,7 +80,7 @@ export class Lexer {
     }
     if (IDENT_START.test(c)) {
       let j = start + 1;
-      while (j < text.length && IDENT_PART.test(text.charAt(j))) j++;
+      while (j < text.length && isIdentPart(text.charCodeAt(j))) j++;
       this.i = j;
       const word = text.slice(start, j);
       return { kind: 'identifier', text: word, value: word, pos: start };
