@@ -26,7 +26,8 @@ export function registerSoapBody(app: FastifyInstance, opts: SoapBodyOptions): v
   app.setErrorHandler((err: FastifyError, req, reply) => {
     // Fastify closes the connection after this answer; the client may still be sending.
     lingerUntilBodyEnds(req.raw, opts.linger);
-    if (!req.principal && req.headers.authorization === undefined) {
+    // Nothing but a 401 for a caller not logged in (none, or an Identify asked for unauthenticated).
+    if (!req.principal) {
       return reply.code(401).header('WWW-Authenticate', WWW_AUTHENTICATE).send();
     }
     const fault =

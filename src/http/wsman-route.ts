@@ -3,6 +3,7 @@
 // wrong credentials with 401 and an empty body.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { Transform, type Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../cim/operation-context.js';
@@ -14,6 +15,7 @@ import { anonymousIdentify, dispatchWsman, faultOutcome } from '../wsman/dispatc
 import { parseBasic, WWW_AUTHENTICATE, type Authenticator, type BasicCredentials } from './auth.js';
 import { decodeBody, encodeReply, parseContentType, type Encoding } from './charset.js';
 import { bareStatus } from './client-errors.js';
+import { lingerUntilBodyEnds } from './lingering-close.js';
 import type { Admission, LoginThrottle } from './login-throttle.js';
 
 export interface WsmanRouteOptions {
@@ -254,7 +256,8 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
   // Without an info-level logger (tests, the benchmark, --log-level warn) the hook would only cost.
   const log = app.log as { isLevelEnabled?: (level: string) => boolean };
   const logsRequests = typeof log.isLevelEnabled === 'function' && log.isLevelEnabled('info');
-  for (const url of opts.paths) app.post(url, logsRequests ? { onRequest: authenticate, onResponse: accessLog } : { onRequest: authenticate }, handler);
+  const preParsing = capAnonymousBody(opts.anonymousBodyLimit);
+  for (const url of opts.paths) app.post(url, logsRequests ? { onRequest: authenticate, preParsing, onResponse: accessLog } : { onRequest: authenticate, preParsing }, handler);
 }
 
 /**
@@ -289,10 +292,35 @@ function send(reply: FastifyReply, status: number, xml: XmlText, encoding: Encod
   return reply.code(status).header('Content-Type', contentType).send(body);
 }
 
-/** An answer given before the body was read: the connection is no longer waiting for one. */
+/**
+ * An answer given before the body was read: the connection is no longer waiting for one, and
+ * what the client still sends of it is read and dropped within limits (lingering-close.ts): a
+ * 401 no longer lets a client without credentials have its Content-Length's worth read.
+ */
 function answeredEarly(reply: FastifyReply): void {
   const socket = reply.raw.socket;
   if (socket) awaitingBody.delete(socket);
+  lingerUntilBodyEnds(reply.request.raw);
+}
+
+/**
+ * A body sent in chunks by a caller without credentials, cut at the size such callers may send
+ * (with a Content-Length it is refused before it is read): past it the parser fails, and the
+ * error handler answers 401.
+ */
+function capAnonymousBody(limit: number): (req: FastifyRequest, reply: FastifyReply, payload: Readable, done: (err: Error | null, stream?: Readable) => void) => void {
+  return (req, _reply, payload, done) => {
+    if (req.principal !== undefined || req.headers['content-length'] !== undefined) return done(null, payload);
+    let seen = 0;
+    const capped = new Transform({
+      transform(chunk: Buffer, _encoding, next) {
+        seen += chunk.length;
+        next(seen > limit ? new Error(`a body without credentials larger than ${limit} bytes`) : null, chunk);
+      },
+    });
+    payload.on('error', (err) => capped.destroy(err));
+    done(null, payload.pipe(capped));
+  };
 }
 
 /** Errors as log fields, without anything a request carried in its headers. */
