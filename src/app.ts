@@ -172,7 +172,8 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
       if (closed) reply.header('Connection', 'close');
       done(null, payload);
     });
-    registerSoapBody(f, { bodyLimit: config.bodyLimit });
+    const linger = { bytes: config.drainBytes, ms: config.drainTimeoutMs };
+    registerSoapBody(f, { bodyLimit: config.bodyLimit, linger });
     registerWsmanRoute(f, {
       deps,
       authenticator,
@@ -180,6 +181,7 @@ export async function createGateway(config: GatewayConfig & { xapiUrl: string },
       anonymousBodyLimit: 16 * 1024,
       paths: ['/wsman', '/wsman/'],
       bodyTimeoutMs: config.requestTimeoutMs,
+      linger,
       throttle,
       refuseBasic: !secure && config.refuseBasicOverHttp,
       httpsWhere: () => {

@@ -48,6 +48,10 @@ export interface GatewayConfig {
   readonly jobWaitMs: number;
   /** how long a client may take to send a whole request (headers and body) */
   readonly requestTimeoutMs: number;
+  /** after an answer given before the body was read: most bytes of it then read and dropped */
+  readonly drainBytes: number;
+  /** and for how long, in ms, before the connection is cut */
+  readonly drainTimeoutMs: number;
   /** how long a finished job stays readable */
   readonly jobRetentionMs: number;
 }
@@ -71,6 +75,8 @@ export const OPTIONS = {
   'login-lock-after': { env: 'WSMAN_LOGIN_LOCK_AFTER', default: '20', help: 'failed logins from one address before it is refused for --login-lock' },
   'login-lock': { env: 'WSMAN_LOGIN_LOCK_MS', default: '300000', help: 'how long a locked-out address is refused, in ms' },
   'request-timeout': { env: 'WSMAN_REQUEST_TIMEOUT_MS', default: '30000', help: 'how long a client may take to send a whole request, in ms (then 408 and the connection is closed)' },
+  'drain-bytes': { env: 'WSMAN_DRAIN_BYTES', default: '67108864', help: 'after an answer given before the request body was read (a 401, a body over --body-limit): how much more of the body is read and dropped so the client can read the answer, then the connection is cut' },
+  'drain-timeout': { env: 'WSMAN_DRAIN_TIMEOUT_MS', default: '5000', help: 'and for how long at most, in ms' },
   'xapi-url': { env: 'XAPI_URL', help: 'URL of a real or external xapi, e.g. https://xs01 (default: start the embedded simulator)' },
   'xapi-user': { env: 'XAPI_USER', default: 'root', help: 'user of the service session that feeds the cache' },
   'xapi-password': { env: 'XAPI_PASSWORD', default: 'xenroot', help: "its password (the simulator's root password by default)" },
@@ -198,6 +204,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Gat
     jobWaitMs: num('job-wait', 0, 600_000),
     jobRetentionMs: num('job-retention', 1000, MAX_TIMER_MS),
     requestTimeoutMs: num('request-timeout', 100, 3_600_000),
+    drainBytes: num('drain-bytes', 0, 2 ** 40),
+    drainTimeoutMs: num('drain-timeout', 0, MAX_TIMER_MS),
   };
 }
 

@@ -15,7 +15,7 @@ import { anonymousIdentify, dispatchWsman, faultOutcome } from '../wsman/dispatc
 import { parseBasic, WWW_AUTHENTICATE, type Authenticator, type BasicCredentials } from './auth.js';
 import { decodeBody, encodeReply, parseContentType, type Encoding } from './charset.js';
 import { bareStatus } from './client-errors.js';
-import { lingerUntilBodyEnds } from './lingering-close.js';
+import { lingerUntilBodyEnds, type LingerLimits } from './lingering-close.js';
 import type { Admission, LoginThrottle } from './login-throttle.js';
 
 export interface WsmanRouteOptions {
@@ -27,6 +27,8 @@ export interface WsmanRouteOptions {
   readonly paths: readonly string[];
   /** how long the body may take to arrive once the headers have; then the connection is closed */
   readonly bodyTimeoutMs: number;
+  /** how much of a body is still read after an answer given before it (then the connection is cut) */
+  readonly linger?: LingerLimits;
   /** slows and then refuses addresses that keep failing to log in */
   readonly throttle: LoginThrottle;
   /** plain HTTP front end that refuses Basic credentials (they would cross the network in clear) */
@@ -95,14 +97,14 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
     return new WsmanFault('wsman:AccessDenied', { reason: `Basic authentication over plain HTTP is refused by this service; use HTTPS${where ? ` (${where})` : ''}.` });
   };
   const sendFault = (reply: FastifyReply, fault: WsmanFault): FastifyReply => {
-    answeredEarly(reply);
+    answeredEarly(reply, opts.linger);
     const out = faultOutcome(fault, undefined, 'get');
     return out.kind === 'reply' ? send(reply, out.status, out.xml, 'utf-8') : reply;
   };
   // A listener that refuses Basic does not ask for it either: a 401 challenge would invite the
   // password in clear, only to refuse it.
   const unauthorized = (reply: FastifyReply): FastifyReply => {
-    answeredEarly(reply);
+    answeredEarly(reply, opts.linger);
     return opts.refuseBasic
       ? sendFault(reply, basicRefused())
       : reply.code(401).header('WWW-Authenticate', WWW_AUTHENTICATE).header('Content-Length', '0').send();
@@ -110,7 +112,7 @@ export function registerWsmanRoute(app: FastifyInstance, opts: WsmanRouteOptions
 
   const locked = (req: FastifyRequest, reply: FastifyReply, retryAfterS: number): void => {
     req.log.warn({ remote: req.ip }, 'login refused: too many failed logins from this address');
-    answeredEarly(reply);
+    answeredEarly(reply, opts.linger);
     void reply.code(401).header('WWW-Authenticate', WWW_AUTHENTICATE).header('Retry-After', String(retryAfterS)).header('Content-Length', '0').send();
   };
 
@@ -297,10 +299,10 @@ function send(reply: FastifyReply, status: number, xml: XmlText, encoding: Encod
  * what the client still sends of it is read and dropped within limits (lingering-close.ts): a
  * 401 no longer lets a client without credentials have its Content-Length's worth read.
  */
-function answeredEarly(reply: FastifyReply): void {
+function answeredEarly(reply: FastifyReply, linger: LingerLimits | undefined): void {
   const socket = reply.raw.socket;
   if (socket) awaitingBody.delete(socket);
-  lingerUntilBodyEnds(reply.request.raw);
+  lingerUntilBodyEnds(reply.request.raw, linger);
 }
 
 /**

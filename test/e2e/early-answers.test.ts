@@ -46,6 +46,16 @@ t.test('a 401 before the body is read does not read an endless body', async (t) 
   }
 });
 
+t.test('--drain-bytes sets how much is read after an early answer', async (t) => {
+  const stack = await startStack({ sim: { vms: 2 }, config: { drainBytes: 1024 * 1024 } });
+  t.teardown(() => stack.close());
+  const port = Number(new URL(stack.endpoint).port);
+  const f = flood(port, 'POST /wsman HTTP/1.1\r\nHost: x\r\nContent-Type: application/soap+xml\r\nContent-Length: 1000000000000\r\n\r\n', Buffer.alloc(64 * 1024, 0x20));
+  await f.closed;
+  t.match(f.text(), /^HTTP\/1\.1 401 /);
+  t.ok(f.sent() < 40 * 2 ** 20, `cut off after ${Math.round(f.sent() / 2 ** 20)} MiB sent (1 MiB read, plus what the sockets buffer)`);
+});
+
 t.test('a chunked body without credentials is refused at 16 KiB, not read to --body-limit', async (t) => {
   const stack = await startStack({ sim: { vms: 2 } });
   t.teardown(() => stack.close());
