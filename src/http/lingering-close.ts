@@ -16,6 +16,8 @@ export interface LingerLimits {
 
 export const DEFAULT_LINGER: LingerLimits = { ms: 5_000, bytes: 64 * 1024 * 1024 };
 
+const lingering = new WeakSet<IncomingMessage>();
+
 /**
  * Called before an answer that leaves the request's body unread (and closes the connection):
  * Node's close after the answer waits until the body has ended, the limits are reached, or the
@@ -23,7 +25,9 @@ export const DEFAULT_LINGER: LingerLimits = { ms: 5_000, bytes: 64 * 1024 * 1024
  */
 export function lingerUntilBodyEnds(req: IncomingMessage, limits: LingerLimits = DEFAULT_LINGER): void {
   const socket: Socket = req.socket;
-  if (req.complete || socket.destroyed) return;
+  // Once per request: a second hold would keep the first one's stand-in for destroySoon().
+  if (req.complete || socket.destroyed || lingering.has(req)) return;
+  lingering.add(req);
   // Node ends the connection after a closing answer with destroySoon(): held until the body ends.
   const destroySoon = socket.destroySoon;
   let closeAsked = false;

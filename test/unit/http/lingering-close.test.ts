@@ -82,3 +82,21 @@ t.test('an answer that keeps the connection: the rest of the body is read and th
   t.notOk(c.socket.destroyed, 'still open');
   c.socket.destroy();
 });
+
+t.test('asked twice for one request (a refusal built on another), the connection still closes once the body ends', async (t) => {
+  const s = createServer((req: IncomingMessage, res: ServerResponse) => {
+    lingerUntilBodyEnds(req, { ms: 5000, bytes: 1 << 20 });
+    lingerUntilBodyEnds(req, { ms: 5000, bytes: 1 << 20 });
+    res.writeHead(401, { 'Content-Length': '0', Connection: 'close' });
+    res.end();
+  });
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  t.teardown(() => new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); }));
+  const c = client((s.address() as AddressInfo).port);
+  c.socket.write(HEAD + chunk(100));
+  await wait(50);
+  c.socket.write('0\r\n\r\n');
+  const ms = await c.closed;
+  t.match(c.text(), /^HTTP\/1\.1 401 /);
+  t.ok(ms < 2000, `closed once the body ended (${ms} ms), not at the time limit`);
+});
