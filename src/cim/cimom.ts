@@ -152,25 +152,24 @@ export class Cimom implements ProviderLookup {
     const cls = this.resolveClass(namespace, className);
     if (keys.length === 0) throw new CimError('INVALID_PARAMETER', `No keys were given for ${cls.name}.`, { subject: 'keys', keyProblem: 'insufficient' });
     const classKeys = this.lowerKeys(cls);
-    let ccn: KeyBinding | undefined;
     for (const k of keys) {
-      const name = foldCase(k.name);
-      if (!classKeys.includes(name)) throw new CimError('INVALID_PARAMETER', `${k.name} is not a key of ${cls.name}.`, { subject: 'keys', keyProblem: 'unexpected' });
-      if (ccn === undefined && name === 'creationclassname') ccn = k;
+      if (!classKeys.includes(foldCase(k.name))) throw new CimError('INVALID_PARAMETER', `${k.name} is not a key of ${cls.name}.`, { subject: 'keys', keyProblem: 'unexpected' });
     }
-    const complete = classKeys.every((name) => keys.some((k) => foldCase(k.name) === name));
+    const given = givenKeys(classKeys, keys);
+    const { complete } = given;
     let only: CimInstance | undefined;
     let second = false;
     for (const { className: concrete, provider } of this.providersFor(namespace, cls.name, true)) {
-      if (ccn && !sameName(String(ccn.value), concrete)) continue;
       // The usual case, a Get with every key: the provider's id, and that instance, without a search.
-      const id = provider.idOf(ctx, concrete, keys);
-      const candidates = id !== undefined ? [provider.instanceById(ctx, concrete, id)] : complete ? [] : this.allOf(ctx, provider, concrete);
+      const target = keyTarget(ctx, provider, concrete, keys, given);
+      const candidates = target === 'none' ? [] : target === 'every' ? this.allOf(ctx, provider, concrete) : [provider.instanceById(ctx, concrete, target.id)];
       for (const inst of candidates) {
         if (inst === undefined || !keys.every((k) => keyMatches(keyValueOf(inst, k.name), k.value, k.name))) continue;
-        if (only === undefined) only = inst;
-        else second = true;
-        if (second) break;
+        if (only !== undefined) {
+          second = true;
+          break;
+        }
+        only = inst;
       }
       if (second) break;
     }
@@ -290,13 +289,10 @@ export class Cimom implements ProviderLookup {
    * when they give every key and name none, or undefined (every instance is a candidate).
    */
   private idsByKeys(ctx: OperationContext, provider: InstanceProvider, className: string, keys: readonly KeyBinding[]): readonly string[] | undefined {
-    const given = keys.map((k) => k.name.toLowerCase());
-    const ccn = keys[given.indexOf('creationclassname')];
-    if (ccn && String(ccn.value).toLowerCase() !== className.toLowerCase()) return [];
-    const id = provider.idOf(ctx, className, keys);
-    if (id !== undefined) return provider.instanceById(ctx, className, id) ? [id] : [];
     const cls = this.schema.getClass(className);
-    return cls && this.lowerKeys(cls).every((name) => given.includes(name)) ? [] : undefined;
+    const target = keyTarget(ctx, provider, className, keys, givenKeys(cls ? this.lowerKeys(cls) : undefined, keys));
+    if (target === 'every') return undefined;
+    return target !== 'none' && provider.instanceById(ctx, className, target.id) ? [target.id] : [];
   }
 
   /** A class's key names in lower case, once per class. */
@@ -383,6 +379,31 @@ export class Cimom implements ProviderLookup {
     for (const t of this.byNamespace.values()) for (const p of t.values()) all.add(p);
     for (const p of all) await p.terminate?.();
   }
+}
+
+/** What key bindings say before any instance is looked at: their CreationClassName, and whether they give every key of the class. */
+interface GivenKeys {
+  readonly ccn: KeyBinding | undefined;
+  readonly complete: boolean;
+}
+
+/** `classKeys` in lower case; undefined when the class is not known (the keys are then taken as incomplete). */
+function givenKeys(classKeys: readonly string[] | undefined, keys: readonly KeyBinding[]): GivenKeys {
+  return {
+    ccn: keys.find((k) => foldCase(k.name) === 'creationclassname'),
+    complete: classKeys !== undefined && classKeys.every((name) => keys.some((k) => foldCase(k.name) === name)),
+  };
+}
+
+/**
+ * Where key bindings point in one concrete class, as GetInstance and enumeration by keys both
+ * find it: nowhere (another class's CreationClassName, or every key given and no id for them),
+ * the id the provider finds, or every instance (keys left out, to be matched one by one).
+ */
+function keyTarget(ctx: OperationContext, provider: InstanceProvider, className: string, keys: readonly KeyBinding[], given: GivenKeys): { readonly id: string } | 'none' | 'every' {
+  if (given.ccn && !sameName(String(given.ccn.value), className)) return 'none';
+  const id = provider.idOf(ctx, className, keys);
+  return id !== undefined ? { id } : given.complete ? 'none' : 'every';
 }
 
 /** A key's value in the instance's own path (its properties only for a key the path lacks). */
