@@ -1,32 +1,20 @@
 // Clients that stop sending halfway: answered 408 and closed within --request-timeout, so they
 // hold neither a connection nor a shutdown; nor do connections that never send a request.
-import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import t from 'tap';
+import { rawConnection } from '../helpers/raw-socket.js';
 import { startStack } from '../helpers/stack.js';
 import { identifyEnvelope } from '../helpers/wsman-client.js';
 
 const IDENTIFY = identifyEnvelope();
 
-/** Opens a connection, sends `bytes`, and resolves with everything received once it closes. */
-function stall(port: number, bytes: string): { socket: Socket; closed: Promise<{ text: string; ms: number }> } {
-  const t0 = performance.now();
-  const socket = connect(port, '127.0.0.1');
-  let text = '';
-  socket.on('data', (d) => (text += d.toString('latin1')));
-  socket.on('error', () => undefined);
-  const closed = new Promise<{ text: string; ms: number }>((resolve) => socket.on('close', () => resolve({ text, ms: performance.now() - t0 })));
-  socket.write(bytes);
-  return { socket, closed };
-}
-
 t.test('a body that never arrives, or headers that stop, are cut off at the request timeout', async (t) => {
   const stack = await startStack({ sim: { vms: 2 }, config: { requestTimeoutMs: 500 } });
   t.teardown(() => stack.close());
   const port = Number(new URL(stack.endpoint).port);
-  const body = stall(port, 'POST /wsman HTTP/1.1\r\nHost: x\r\nContent-Type: application/soap+xml\r\nContent-Length: 898\r\n\r\n<?xml version="1.0"?><s:Envelo');
-  const headers = stall(port, 'POST /wsman HTTP/1.1\r\nHost: x\r\nContent-Ty');
-  const garbage = stall(port, 'HELLO WORLD\r\n\r\n');
+  const body = rawConnection(port, 'POST /wsman HTTP/1.1\r\nHost: x\r\nContent-Type: application/soap+xml\r\nContent-Length: 898\r\n\r\n<?xml version="1.0"?><s:Envelo');
+  const headers = rawConnection(port, 'POST /wsman HTTP/1.1\r\nHost: x\r\nContent-Ty');
+  const garbage = rawConnection(port, 'HELLO WORLD\r\n\r\n');
   for (const [what, c] of [['body', body], ['headers', headers]] as const) {
     const { text, ms } = await c.closed;
     t.match(text, /^HTTP\/1\.1 408 /, `${what}: 408`);
@@ -40,7 +28,7 @@ t.test('a body that never arrives, or headers that stop, are cut off at the requ
 t.test('a shutdown does not wait for a client that stopped sending', async (t) => {
   const stack = await startStack({ sim: { vms: 2 }, config: { requestTimeoutMs: 500 } });
   const port = Number(new URL(stack.endpoint).port);
-  const c = stall(port, 'POST /wsman HTTP/1.1\r\nHost: x\r\nContent-Type: application/soap+xml\r\nContent-Length: 898\r\n\r\n<s:Env');
+  const c = rawConnection(port, 'POST /wsman HTTP/1.1\r\nHost: x\r\nContent-Type: application/soap+xml\r\nContent-Length: 898\r\n\r\n<s:Env');
   await new Promise((r) => setTimeout(r, 100));
   const t0 = performance.now();
   await stack.close();
@@ -53,8 +41,8 @@ t.test('a shutdown closes connections that never sent a request, over HTTP and H
   const port = Number(new URL(stack.endpoint).port);
   const httpsPort = Number(new URL(stack.httpsEndpoint!).port);
   // Connected ahead of need (undici does), a TCP probe, a TLS handshake done and then silence.
-  const silent = stall(port, '');
-  const probe = stall(httpsPort, '');
+  const silent = rawConnection(port, '');
+  const probe = rawConnection(httpsPort, '');
   const tlsDone = await new Promise<TLSSocket>((resolve) => {
     const s = tlsConnect({ port: httpsPort, host: '127.0.0.1', rejectUnauthorized: false }, () => resolve(s));
     s.on('error', () => undefined);
@@ -77,11 +65,11 @@ t.test('a shutdown does not wait for the request timeout of a request only partl
   const port = Number(new URL(stack.endpoint).port);
   const head = (length: number) => `POST /wsman HTTP/1.1\r\nHost: x\r\nContent-Type: application/soap+xml\r\nAuthorization: Basic ${Buffer.from('root:xenroot').toString('base64')}\r\nContent-Length: ${length}\r\n\r\n`;
   // A keep-alive connection answered once, whose next request stops halfway through its headers.
-  const second = stall(port, `${head(Buffer.byteLength(IDENTIFY))}${IDENTIFY}`);
+  const second = rawConnection(port, `${head(Buffer.byteLength(IDENTIFY))}${IDENTIFY}`);
   const answered = await new Promise<void>((resolve) => second.socket.on('data', (d) => d.toString('latin1').includes('IdentifyResponse') && resolve()));
   t.equal(answered, undefined, 'the first request is answered');
   second.socket.write('POST /wsman HTTP/1.1\r\nHost: x\r\nContent-Ty');
-  const body = stall(port, `${head(Buffer.byteLength(IDENTIFY))}${IDENTIFY.slice(0, 40)}`);
+  const body = rawConnection(port, `${head(Buffer.byteLength(IDENTIFY))}${IDENTIFY.slice(0, 40)}`);
   await new Promise((r) => setTimeout(r, 200));
   const t0 = performance.now();
   await stack.close();
