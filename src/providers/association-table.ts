@@ -7,7 +7,7 @@ import type { OperationContext } from '../cim/operation-context.js';
 import type { AssociationEnd, AssociationLink, AssociationProvider, ClassRegistration, ProviderLookup } from '../cim/provider.js';
 import type { CimValue, ObjectPathLike } from '../cim/types.js';
 import type { XenClass, XenModel } from '../xenapi/model.js';
-import { foldCase } from '../cim/fold-case.js';
+import { foldCase, sameName } from '../cim/fold-case.js';
 import { makeInstance } from './instances.js';
 import { perGeneration } from './memo.js';
 
@@ -52,7 +52,7 @@ export class AssociationTableProvider implements AssociationProvider {
       const index = spec.rows.map((row, r) => perGeneration(model, row.dependsOn, () => buildIndex(row, r)));
       const deps = [...new Set(spec.rows.flatMap((row) => row.dependsOn))];
       const ids = perGeneration(model, deps, () => index.flatMap((ix) => ix().ids));
-      this.specs.set(spec.className.toLowerCase(), { spec, index, ids });
+      this.specs.set(foldCase(spec.className), { spec, index, ids });
     }
     this.registrations = specs.flatMap((s) => s.namespaces.map((namespace) => ({ namespace, className: s.className })));
   }
@@ -62,15 +62,15 @@ export class AssociationTableProvider implements AssociationProvider {
   }
 
   ends(className: string): readonly (readonly [AssociationEnd, AssociationEnd])[] {
-    return this.specs.get(className.toLowerCase())?.spec.rows.map((r) => r.ends) ?? [];
+    return this.specs.get(foldCase(className))?.spec.rows.map((r) => r.ends) ?? [];
   }
 
   instanceIds(_ctx: OperationContext, className: string): readonly string[] {
-    return this.specs.get(className.toLowerCase())?.ids() ?? [];
+    return this.specs.get(foldCase(className))?.ids() ?? [];
   }
 
   instanceById(ctx: OperationContext, className: string, id: string): CimInstance | undefined {
-    const entry = this.specs.get(className.toLowerCase());
+    const entry = this.specs.get(foldCase(className));
     const [r, a, b] = id.split(SEP);
     const row = entry?.spec.rows[Number(r)];
     if (!entry || !row || a === undefined || b === undefined) return undefined;
@@ -85,7 +85,7 @@ export class AssociationTableProvider implements AssociationProvider {
   }
 
   idOf(ctx: OperationContext, className: string, keys: readonly KeyBinding[]): string | undefined {
-    const entry = this.specs.get(className.toLowerCase());
+    const entry = this.specs.get(foldCase(className));
     if (!entry) return undefined;
     for (const [r, row] of entry.spec.rows.entries()) {
       const a = this.endId(ctx, row.ends[0], keys);
@@ -135,15 +135,15 @@ export class AssociationTableProvider implements AssociationProvider {
   }
 
   private endId(ctx: OperationContext, end: AssociationEnd, keys: readonly KeyBinding[]): string | undefined {
-    const ref = keys.find((k) => k.name.toLowerCase() === end.role.toLowerCase())?.value;
-    if (typeof ref !== 'object' || ref.className.toLowerCase() !== end.className.toLowerCase()) return undefined;
+    const ref = keys.find((k) => sameName(k.name, end.role))?.value;
+    if (typeof ref !== 'object' || !sameName(ref.className, end.className)) return undefined;
     return this.lookup?.providerFor(end.namespace, end.className)?.idOf(ctx, end.className, ref.keys);
   }
 }
 
 function sameEnd(end: AssociationEnd, from: AssociationEnd): boolean {
-  return end.role.toLowerCase() === from.role.toLowerCase()
-    && end.className.toLowerCase() === from.className.toLowerCase()
+  return sameName(end.role, from.role)
+    && sameName(end.className, from.className)
     && normalizeNamespace(end.namespace) === normalizeNamespace(from.namespace);
 }
 
